@@ -1,0 +1,156 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+)
+
+// BatchNorm normalises each channel over the batch and time (Ioffe and
+// Szegedy, "Batch normalization", ICML 2015):
+//
+//	y = Gamma * (x - mean) / sqrt(var + Eps) + Beta
+//
+// In training, mean and var are the biased statistics of the batch, and
+// the running estimates move towards them as
+// running = (1-Momentum)*running + Momentum*batch, with the unbiased
+// variance (PyTorch's convention). In inference the running estimates are
+// used instead.
+type BatchNorm struct {
+	Channels int
+	Eps      float64
+	Momentum float64
+	// Gamma and Beta are the affine scale and shift, one per channel.
+	Gamma, Beta *Param
+	// RunningMean and RunningVar are the inference statistics.
+	RunningMean, RunningVar []float32
+
+	threads int
+	train   bool
+	xhat    *Tensor
+	invStd  []float32
+	y, dx   *Tensor
+}
+
+// NewBatchNorm returns batch norm over channels with Gamma 1, Beta 0,
+// Eps 1e-5 and Momentum 0.1 (PyTorch's defaults).
+func NewBatchNorm(name string, channels int) *BatchNorm {
+	b := &BatchNorm{Channels: channels, Eps: 1e-5, Momentum: 0.1,
+		Gamma: newParam(name+".gamma", channels),
+		Beta:  newParam(name+".beta", channels),
+		RunningMean: make([]float32, channels),
+		RunningVar:  make([]float32, channels),
+		invStd:      make([]float32, channels), threads: 1}
+	for i := range channels {
+		b.Gamma.Data[i] = 1
+		b.RunningVar[i] = 1
+	}
+	return b
+}
+
+// Params returns Gamma and Beta.
+func (b *BatchNorm) Params() []*Param { return []*Param{b.Gamma, b.Beta} }
+
+func (b *BatchNorm) setThreads(n int) { b.threads = n }
+
+// Forward normalises x, of shape [Channels][N][L].
+func (b *BatchNorm) Forward(x *Tensor, train bool) *Tensor {
+	if x.C != b.Channels {
+		panic(fmt.Sprintf("nn: %s: input %v, want %d channels",
+			b.Gamma.Name, x, b.Channels))
+	}
+	b.train = train
+	m := x.N * x.L
+	b.y = reshape(b.y, x.C, x.N, x.L)
+	if train {
+		b.xhat = reshape(b.xhat, x.C, x.N, x.L)
+	}
+	parallelFor(b.threads, x.C, 1, func(lo, hi int) {
+		for c := lo; c < hi; c++ {
+			src := x.Data[c*m : (c+1)*m]
+			mean, inv := b.stats(c, src, train)
+			g, be := b.Gamma.Data[c], b.Beta.Data[c]
+			dst := b.y.Data[c*m : (c+1)*m]
+			if !train {
+				for j, v := range src {
+					dst[j] = g*(v-mean)*inv + be
+				}
+				continue
+			}
+			xh := b.xhat.Data[c*m : (c+1)*m]
+			for j, v := range src {
+				h := (v - mean) * inv
+				xh[j] = h
+				dst[j] = g*h + be
+			}
+		}
+	})
+	return b.y
+}
+
+// stats returns channel c's mean and 1/sqrt(var+Eps) for normalising,
+// updating the running estimates in training.
+func (b *BatchNorm) stats(c int, src []float32, train bool) (mean, inv float32) {
+	if !train {
+		return b.RunningMean[c],
+			float32(1 / math.Sqrt(float64(b.RunningVar[c])+b.Eps))
+	}
+	// Two passes in float64: the mean, then the squared deviations, which
+	// avoids the cancellation of E[x^2] - E[x]^2.
+	var sum float64
+	for _, v := range src {
+		sum += float64(v)
+	}
+	mu := sum / float64(len(src))
+	var ss float64
+	for _, v := range src {
+		d := float64(v) - mu
+		ss += d * d
+	}
+	variance := ss / float64(len(src))
+	unbiased := variance
+	if len(src) > 1 {
+		unbiased = ss / float64(len(src)-1)
+	}
+	mom := b.Momentum
+	b.RunningMean[c] = float32((1-mom)*float64(b.RunningMean[c]) + mom*mu)
+	b.RunningVar[c] = float32((1-mom)*float64(b.RunningVar[c]) + mom*unbiased)
+	b.invStd[c] = float32(1 / math.Sqrt(variance+b.Eps))
+	return float32(mu), b.invStd[c]
+}
+
+// Backward returns the input gradient. With m = N*L elements per channel
+// and xhat the normalised input,
+//
+//	dBeta = sum dy, dGamma = sum dy*xhat,
+//	dx = Gamma*invStd/m * (m*dy - dBeta - xhat*dGamma)
+//
+// in training; in inference the statistics are constants and
+// dx = Gamma*invStd*dy.
+func (b *BatchNorm) Backward(dy *Tensor) *Tensor {
+	if !b.train {
+		panic("nn: " + b.Gamma.Name + ": backward after inference forward")
+	}
+	mustShape(b.Gamma.Name+" gradient", dy, b.y.C, b.y.N, b.y.L)
+	m := dy.N * dy.L
+	b.dx = reshape(b.dx, dy.C, dy.N, dy.L)
+	parallelFor(b.threads, dy.C, 1, func(lo, hi int) {
+		for c := lo; c < hi; c++ {
+			g := dy.Data[c*m : (c+1)*m]
+			xh := b.xhat.Data[c*m : (c+1)*m]
+			var sb, sg float64
+			for j, v := range g {
+				sb += float64(v)
+				sg += float64(v * xh[j])
+			}
+			b.Beta.Grad[c] += float32(sb)
+			b.Gamma.Grad[c] += float32(sg)
+			k := b.Gamma.Data[c] * b.invStd[c] / float32(m)
+			fm, db, dg := float32(m), float32(sb), float32(sg)
+			dst := b.dx.Data[c*m : (c+1)*m]
+			for j, v := range g {
+				dst[j] = k * (fm*v - db - xh[j]*dg)
+			}
+		}
+	})
+	return b.dx
+}

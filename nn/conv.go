@@ -1,0 +1,172 @@
+package nn
+
+import "fmt"
+
+// Conv1d is a 1-D convolution without bias over the time axis:
+//
+//	y[o][n][t] = sum_{i,k} W[o][i][k] * x[i][n][t*Stride+k-Pad]
+//
+// with x taken as zero outside [0, L). The output length is
+// (L+2*Pad-Size)/Stride + 1. It runs as one matrix product per batch:
+// the input is unrolled into columns (im2col) of Cin*Size rows and N*Lout
+// columns, and W, seen as a Cout x Cin*Size matrix, multiplies it.
+type Conv1d struct {
+	In, Out, Size, Stride, Pad int
+	// Weight holds W as [Out][In][Size].
+	Weight *Param
+	// NoInputGrad skips the input gradient, for a network's first layer;
+	// Backward then returns nil.
+	NoInputGrad bool
+
+	threads int
+	x       *Tensor // input of the last Forward (not owned)
+	col     []float32
+	y, dx   *Tensor
+	dcol    []float32
+}
+
+// NewConv1d returns a convolution with zero weights; see [HeInit].
+// It panics when a size is not positive or pad is negative.
+func NewConv1d(name string, in, out, size, stride, pad int) *Conv1d {
+	if in < 1 || out < 1 || size < 1 || stride < 1 || pad < 0 {
+		panic(fmt.Sprintf("nn: conv %s: bad geometry in=%d out=%d "+
+			"size=%d stride=%d pad=%d", name, in, out, size, stride, pad))
+	}
+	return &Conv1d{In: in, Out: out, Size: size, Stride: stride, Pad: pad,
+		Weight: newParam(name+".weight", out*in*size), threads: 1}
+}
+
+// OutLen returns the output length for an input of length l; it is less
+// than 1 when the input is too short for the kernel.
+func (c *Conv1d) OutLen(l int) int {
+	return ConvOutLen(l, c.Size, c.Stride, c.Pad)
+}
+
+// ConvOutLen returns the output length of a convolution of the given
+// size, stride and padding over l steps.
+func ConvOutLen(l, size, stride, pad int) int {
+	if l+2*pad < size {
+		return 0
+	}
+	return (l+2*pad-size)/stride + 1
+}
+
+// Params returns the weight.
+func (c *Conv1d) Params() []*Param { return []*Param{c.Weight} }
+
+func (c *Conv1d) setThreads(n int) { c.threads = n }
+
+// direct reports whether the input itself is the im2col matrix: a
+// 1-wide, unpadded, unstrided convolution.
+func (c *Conv1d) direct() bool {
+	return c.Size == 1 && c.Stride == 1 && c.Pad == 0
+}
+
+// Forward convolves x, of shape [In][N][L].
+func (c *Conv1d) Forward(x *Tensor, train bool) *Tensor {
+	if x.C != c.In {
+		panic(fmt.Sprintf("nn: %s: input %v, want %d channels",
+			c.Weight.Name, x, c.In))
+	}
+	lout := c.OutLen(x.L)
+	if lout < 1 {
+		panic(fmt.Sprintf("nn: %s: input %v too short", c.Weight.Name, x))
+	}
+	c.x = x
+	cols := x.N * lout
+	col := x.Data
+	if !c.direct() {
+		c.col = grow(c.col, c.In*c.Size*cols)
+		col = c.col
+		c.im2col(x, lout, col)
+	}
+	c.y = reshape(c.y, c.Out, x.N, lout)
+	gemm(c.threads, false, false, c.Out, cols, c.In*c.Size,
+		c.Weight.Data, c.In*c.Size, col, cols, 0, c.y.Data, cols)
+	return c.y
+}
+
+// im2col writes col[(i*Size+k)][n*lout+t] = x[i][n][t*Stride+k-Pad].
+func (c *Conv1d) im2col(x *Tensor, lout int, col []float32) {
+	cols := x.N * lout
+	parallelFor(c.threads, c.In*c.Size, 4, func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			i, k := r/c.Size, r%c.Size
+			row := col[r*cols : (r+1)*cols]
+			for n := 0; n < x.N; n++ {
+				src := x.Data[(i*x.N+n)*x.L : (i*x.N+n+1)*x.L]
+				dst := row[n*lout : (n+1)*lout]
+				for t := range dst {
+					s := t*c.Stride + k - c.Pad
+					if s >= 0 && s < x.L {
+						dst[t] = src[s]
+					} else {
+						dst[t] = 0
+					}
+				}
+			}
+		}
+	})
+}
+
+// col2im adds dcol back into dx, the adjoint of im2col. Each input
+// channel i gathers from its own Size rows, so channels run in parallel.
+func (c *Conv1d) col2im(dcol []float32, lout int, dx *Tensor) {
+	cols := dx.N * lout
+	parallelFor(c.threads, c.In, 1, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			zero(dx.Data[i*dx.N*dx.L : (i+1)*dx.N*dx.L])
+			for k := 0; k < c.Size; k++ {
+				row := dcol[(i*c.Size+k)*cols : (i*c.Size+k+1)*cols]
+				for n := 0; n < dx.N; n++ {
+					dst := dx.Data[(i*dx.N+n)*dx.L : (i*dx.N+n+1)*dx.L]
+					src := row[n*lout : (n+1)*lout]
+					for t, g := range src {
+						s := t*c.Stride + k - c.Pad
+						if s >= 0 && s < dx.L {
+							dst[s] += g
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+// Backward adds dW = dY col^T into the weight gradient and returns
+// dx = col2im(W^T dY).
+func (c *Conv1d) Backward(dy *Tensor) *Tensor {
+	x := c.x
+	lout := c.OutLen(x.L)
+	mustShape(c.Weight.Name+" gradient", dy, c.Out, x.N, lout)
+	cols := x.N * lout
+	kdim := c.In * c.Size
+	col := x.Data
+	if !c.direct() {
+		col = c.col
+	}
+	gemm(c.threads, false, true, c.Out, kdim, cols, dy.Data, cols,
+		col, cols, 1, c.Weight.Grad, kdim)
+	if c.NoInputGrad {
+		return nil
+	}
+	c.dx = reshape(c.dx, c.In, x.N, x.L)
+	if c.direct() {
+		gemm(c.threads, true, false, kdim, cols, c.Out, c.Weight.Data, kdim,
+			dy.Data, cols, 0, c.dx.Data, cols)
+		return c.dx
+	}
+	c.dcol = grow(c.dcol, kdim*cols)
+	gemm(c.threads, true, false, kdim, cols, c.Out, c.Weight.Data, kdim,
+		dy.Data, cols, 0, c.dcol, cols)
+	c.col2im(c.dcol, lout, c.dx)
+	return c.dx
+}
+
+// grow returns s resliced to n elements, reallocated when too small.
+func grow(s []float32, n int) []float32 {
+	if cap(s) < n {
+		return make([]float32, n)
+	}
+	return s[:n]
+}

@@ -1,0 +1,98 @@
+package nn
+
+import "fmt"
+
+// Residual adds two paths over the same input and applies an optional
+// activation to the sum (He et al., "Deep residual learning", CVPR 2016):
+//
+//	y = Act(Main(x) + Skip(x))
+//
+// Both paths must give the same number of channels. When their lengths
+// differ (a path without padding shortens its input), both are cropped to
+// the shorter one, keeping the first steps.
+type Residual struct {
+	Main, Skip Layer
+	// Act is applied to the sum; nil means none.
+	Act Layer
+
+	main, skip *Tensor
+	sum, dm    *Tensor
+	ds, dx     *Tensor
+}
+
+// Params returns the parameters of Main, then Skip, then Act.
+func (r *Residual) Params() []*Param {
+	ps := append(r.Main.Params(), r.Skip.Params()...)
+	if r.Act != nil {
+		ps = append(ps, r.Act.Params()...)
+	}
+	return ps
+}
+
+func (r *Residual) setThreads(n int) {
+	SetThreads(r.Main, n)
+	SetThreads(r.Skip, n)
+	if r.Act != nil {
+		SetThreads(r.Act, n)
+	}
+}
+
+// Forward returns Act(Main(x) + Skip(x)).
+func (r *Residual) Forward(x *Tensor, train bool) *Tensor {
+	r.main = r.Main.Forward(x, train)
+	r.skip = r.Skip.Forward(x, train)
+	a, b := r.main, r.skip
+	if a.C != b.C || a.N != b.N {
+		panic(fmt.Sprintf("nn: residual: paths give %v and %v", a, b))
+	}
+	l := min(a.L, b.L)
+	r.sum = reshape(r.sum, a.C, a.N, l)
+	for row := range a.C * a.N {
+		dst := r.sum.Data[row*l : (row+1)*l]
+		pa := a.Data[row*a.L : row*a.L+l]
+		pb := b.Data[row*b.L : row*b.L+l]
+		for t := range dst {
+			dst[t] = pa[t] + pb[t]
+		}
+	}
+	if r.Act == nil {
+		return r.sum
+	}
+	return r.Act.Forward(r.sum, train)
+}
+
+// Backward sends the gradient of the sum down both paths and adds their
+// input gradients.
+func (r *Residual) Backward(dy *Tensor) *Tensor {
+	if r.Act != nil {
+		dy = r.Act.Backward(dy)
+	}
+	mustShape("residual gradient", dy, r.sum.C, r.sum.N, r.sum.L)
+	r.dm = padGrad(r.dm, dy, r.main.L)
+	r.ds = padGrad(r.ds, dy, r.skip.L)
+	dm := r.Main.Backward(r.dm)
+	ds := r.Skip.Backward(r.ds)
+	if dm == nil || ds == nil {
+		panic("nn: residual: a path computed no input gradient")
+	}
+	r.dx = reshape(r.dx, dm.C, dm.N, dm.L)
+	for i := range r.dx.Data {
+		r.dx.Data[i] = dm.Data[i] + ds.Data[i]
+	}
+	return r.dx
+}
+
+// padGrad returns dy extended with zeros to length l: the gradient of a
+// path whose output was cropped to dy's length.
+func padGrad(buf, dy *Tensor, l int) *Tensor {
+	if l == dy.L {
+		return dy
+	}
+	buf = reshape(buf, dy.C, dy.N, l)
+	for row := range dy.C * dy.N {
+		dst := buf.Data[row*l : (row+1)*l]
+		n := copy(dst, dy.Data[row*dy.L:(row+1)*dy.L])
+		zero(dst[n:])
+	}
+	return buf
+}
