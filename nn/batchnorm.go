@@ -35,8 +35,8 @@ type BatchNorm struct {
 // Eps 1e-5 and Momentum 0.1 (PyTorch's defaults).
 func NewBatchNorm(name string, channels int) *BatchNorm {
 	b := &BatchNorm{Channels: channels, Eps: 1e-5, Momentum: 0.1,
-		Gamma: newParam(name+".gamma", channels),
-		Beta:  newParam(name+".beta", channels),
+		Gamma:       newParam(name+".gamma", channels),
+		Beta:        newParam(name+".beta", channels),
 		RunningMean: make([]float32, channels),
 		RunningVar:  make([]float32, channels),
 		invStd:      make([]float32, channels), threads: 1}
