@@ -44,3 +44,16 @@ type Optimizer interface {
 	// Tell reports the result of a trial that Ask proposed.
 	Tell(r Result) error
 }
+
+// Replayer is an Optimizer that a resumed study can bring back to the
+// state it had before a restart without asking again. The controller
+// replays the stored trials in the order of the original calls: Tell for a
+// finished trial (Tell accepts trials that were not asked in this
+// process), Proposed for a trial that was in flight.
+type Replayer interface {
+	Optimizer
+
+	// Proposed records that c was proposed for trial and that its result
+	// is still to come, leaving the optimizer as Ask would have.
+	Proposed(trial int, c Candidate) error
+}
