@@ -1,0 +1,69 @@
+package local
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/goccy/go-yaml"
+
+	"github.com/nascent-nas/nascent"
+)
+
+// Merge returns base with values merged in: values win, mappings present
+// in both merge key by key, anything else (lists included) is replaced.
+// Neither argument is modified; the result may share their leaves.
+func Merge(base, values map[string]any) map[string]any {
+	out := make(map[string]any, len(base)+len(values))
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range values {
+		bm, ok1 := out[k].(map[string]any)
+		vm, ok2 := v.(map[string]any)
+		if ok1 && ok2 {
+			out[k] = Merge(bm, vm)
+			continue
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// EncodeConfig writes a config as "yaml" or "json".
+func EncodeConfig(v map[string]any, format string) ([]byte, error) {
+	if format == "json" {
+		b, err := json.MarshalIndent(v, "", "  ")
+		if err != nil {
+			return nil, fmt.Errorf("candidate file: %w: %v", nascent.ErrInvalid, err)
+		}
+		return append(b, '\n'), nil
+	}
+	b, err := yaml.MarshalWithOptions(v, yaml.IndentSequence(true))
+	if err != nil {
+		return nil, fmt.Errorf("candidate file: %w: %v", nascent.ErrInvalid, err)
+	}
+	return b, nil
+}
+
+// writeFileAtomic writes data to a temporary file beside path and renames
+// it into place, so that a trial never reads half a file.
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
+		return err
+	}
+	_, werr := tmp.Write(data)
+	cerr := tmp.Close()
+	if werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Rename(tmp.Name(), path)
+	}
+	if werr != nil {
+		os.Remove(tmp.Name())
+	}
+	return werr
+}
