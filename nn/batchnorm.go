@@ -40,11 +40,17 @@ func NewBatchNorm(name string, channels int) *BatchNorm {
 		RunningMean: make([]float32, channels),
 		RunningVar:  make([]float32, channels),
 		invStd:      make([]float32, channels), threads: 1}
-	for i := range channels {
-		b.Gamma.Data[i] = 1
-		b.RunningVar[i] = 1
-	}
+	b.Reset()
 	return b
+}
+
+// Reset sets Gamma to 1, Beta to 0 and the running statistics to mean 0
+// and variance 1, as NewBatchNorm does.
+func (b *BatchNorm) Reset() {
+	for i := range b.Channels {
+		b.Gamma.Data[i], b.Beta.Data[i] = 1, 0
+		b.RunningMean[i], b.RunningVar[i] = 0, 1
+	}
 }
 
 // Params returns Gamma and Beta.
