@@ -23,7 +23,7 @@ type Layout string
 const (
 	// LayoutAuto detects the layout: FSDD when the folder has a
 	// recordings/ subfolder, Speech Commands when it has
-	// validation_list.txt.
+	// validation_list.txt, else FSDD when it holds .wav files itself.
 	LayoutAuto Layout = ""
 	// LayoutFSDD is the Free Spoken Digit Dataset:
 	// recordings/{digit}_{speaker}_{index}.wav.
@@ -188,11 +188,13 @@ func list(dir string, layout Layout) (listing, error) {
 // detectLayout guesses the layout of dir from its marker files, or
 // returns LayoutAuto when it finds none.
 func detectLayout(dir string) Layout {
-	if st, err := os.Stat(filepath.Join(dir, "recordings")); err == nil && st.IsDir() {
+	switch {
+	case isDir(filepath.Join(dir, "recordings")):
 		return LayoutFSDD
-	}
-	if _, err := os.Stat(filepath.Join(dir, "validation_list.txt")); err == nil {
+	case fileExists(filepath.Join(dir, "validation_list.txt")):
 		return LayoutSpeechCommands
+	case hasWAV(dir):
+		return LayoutFSDD // the recordings folder itself
 	}
 	return LayoutAuto
 }
@@ -370,4 +372,10 @@ func (ds *Dataset) Standardize() {
 			s.X[i] = float32((float64(v) - mean) / sd)
 		}
 	}
+}
+
+// fileExists reports whether path exists.
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }

@@ -21,13 +21,17 @@ const (
 	fsddValTakes  = 10
 )
 
-// listFSDD lists dir/recordings/{digit}_{speaker}_{index}.wav. Classes
-// are "0" to "9"; the split follows the take index (see fsddTestTakes).
-// A .wav file whose name does not fit the pattern is an error naming it,
-// rather than being skipped, so that a stray file cannot silently change
-// the data.
+// listFSDD lists dir/recordings/{digit}_{speaker}_{index}.wav, or
+// dir/{digit}_{speaker}_{index}.wav when dir is the recordings folder
+// itself. Classes are "0" to "9"; the split follows the take index (see
+// fsddTestTakes). A .wav file whose name does not fit the pattern is an
+// error naming it, rather than being skipped, so that a stray file cannot
+// silently change the data.
 func listFSDD(dir string) (listing, error) {
-	rec := filepath.Join(dir, "recordings")
+	rec, prefix := filepath.Join(dir, "recordings"), "recordings/"
+	if !isDir(rec) && hasWAV(dir) {
+		rec, prefix = dir, ""
+	}
 	entries, err := os.ReadDir(rec)
 	if errors.Is(err, fs.ErrNotExist) {
 		return listing{}, fmt.Errorf("%w: %s does not exist: want the recordings/ "+
@@ -57,7 +61,7 @@ func listFSDD(dir string) (listing, error) {
 			return listing{}, err
 		}
 		ex := example{
-			rel:   "recordings/" + name,
+			rel:   prefix + name,
 			label: digit,
 			size:  info.Size(),
 			mtime: info.ModTime().UnixNano(),
@@ -94,4 +98,24 @@ func parseFSDDName(name string) (digit, take int, err error) {
 		return 0, 0, fmt.Errorf("index %q is not a whole number", parts[2])
 	}
 	return digit, take, nil
+}
+
+// isDir reports whether path is an existing folder.
+func isDir(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.IsDir()
+}
+
+// hasWAV reports whether dir directly holds a .wav file.
+func hasWAV(dir string) bool {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if !e.IsDir() && strings.EqualFold(filepath.Ext(e.Name()), ".wav") {
+			return true
+		}
+	}
+	return false
 }

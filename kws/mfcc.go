@@ -111,7 +111,7 @@ func (m *MFCC) Compute(dst, samples []float32) {
 		// Window the frame, reading the signal as if reflect-padded.
 		start := t*m.hop - pad
 		for i, w := range m.window {
-			m.frame[i] = w * float64(samples[reflect(start+i, len(samples))])
+			m.frame[i] = w * float64(samples[reflectIndex(start+i, len(samples))])
 		}
 
 		// Power spectrum, then mel energies and their logarithms.
@@ -139,11 +139,11 @@ func (m *MFCC) Compute(dst, samples []float32) {
 	}
 }
 
-// reflect maps an index of the reflect-padded signal (numpy's "reflect":
+// reflectIndex maps an index of the reflect-padded signal (numpy's "reflect":
 // the edge sample is not repeated) back into [0, n). It handles indices
 // up to one signal length outside either end, far more than the half
 // window padding needs.
-func reflect(i, n int) int {
+func reflectIndex(i, n int) int {
 	if i < 0 {
 		i = -i
 	}
