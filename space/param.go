@@ -1,0 +1,167 @@
+package space
+
+import (
+	"math/big"
+	"math/rand/v2"
+)
+
+// param is one node of a parsed search space. The state of a sampled
+// point is private to the node type that made it; states are never
+// modified after they are made, so a child shares unchanged subtrees with
+// its parent.
+type param interface {
+	// sample draws a state from the node's prior.
+	sample(r *rand.Rand) any
+
+	// value returns the canonical value of a state.
+	value(st any) any
+
+	// decode rebuilds a state from a canonical value found at path.
+	decode(v any, path string) (any, error)
+
+	// count returns the number of mutations the state offers, its own and
+	// those of the active nodes below it.
+	count(st any) int
+
+	// mutate applies mutation k, 0 <= k < count(st), to a state found at
+	// path, returning the new state and a description of the change.
+	mutate(r *rand.Rand, st any, k int, path string) (any, string)
+
+	// stats returns the number of parameters defined at and below the
+	// node, and the number of points it spans, nil when unbounded.
+	stats() (params int, size *big.Int)
+
+	// mutable reports whether every state of the node offers a mutation.
+	mutable() bool
+}
+
+// constant is a fixed value: a scalar, or a key that starts and ends with
+// an underscore such as _target_.
+type constant struct{ v any }
+
+func (c *constant) sample(*rand.Rand) any { return nil }
+func (c *constant) value(any) any         { return c.v }
+func (c *constant) count(any) int         { return 0 }
+func (c *constant) mutable() bool         { return false }
+
+func (c *constant) stats() (int, *big.Int) { return 0, big.NewInt(1) }
+
+func (c *constant) decode(v any, path string) (any, error) {
+	if !equalValue(v, c.v) {
+		return nil, valueErrorf(path, "got %s, want the constant %s", format(v), format(c.v))
+	}
+	return nil, nil
+}
+
+func (c *constant) mutate(_ *rand.Rand, st any, _ int, _ string) (any, string) {
+	panic("space: mutate of a constant")
+}
+
+// nested is a mapping whose keys are sampled independently.
+type nested struct {
+	keys   []string // in file order
+	params []param
+}
+
+func (n *nested) sample(r *rand.Rand) any {
+	st := make([]any, len(n.params))
+	for i, p := range n.params {
+		st[i] = p.sample(r)
+	}
+	return st
+}
+
+func (n *nested) value(st any) any {
+	s := st.([]any)
+	m := make(map[string]any, len(n.keys))
+	for i, p := range n.params {
+		m[n.keys[i]] = p.value(s[i])
+	}
+	return m
+}
+
+func (n *nested) decode(v any, path string) (any, error) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, valueErrorf(path, "got %s, want a mapping", format(v))
+	}
+	st := make([]any, len(n.params))
+	for i, p := range n.params {
+		key := n.keys[i]
+		kv, ok := m[key]
+		if !ok {
+			return nil, valueErrorf(joinKey(path, key), "missing")
+		}
+		s, err := p.decode(kv, joinKey(path, key))
+		if err != nil {
+			return nil, err
+		}
+		st[i] = s
+	}
+	if len(m) != len(n.keys) {
+		for k := range m {
+			if !n.has(k) {
+				return nil, valueErrorf(joinKey(path, k), "not a key of the space")
+			}
+		}
+	}
+	return st, nil
+}
+
+func (n *nested) has(key string) bool {
+	for _, k := range n.keys {
+		if k == key {
+			return true
+		}
+	}
+	return false
+}
+
+func (n *nested) count(st any) int {
+	s := st.([]any)
+	c := 0
+	for i, p := range n.params {
+		c += p.count(s[i])
+	}
+	return c
+}
+
+func (n *nested) mutate(r *rand.Rand, st any, k int, path string) (any, string) {
+	s := st.([]any)
+	for i, p := range n.params {
+		c := p.count(s[i])
+		if k >= c {
+			k -= c
+			continue
+		}
+		out := make([]any, len(s))
+		copy(out, s)
+		var desc string
+		out[i], desc = p.mutate(r, s[i], k, joinKey(path, n.keys[i]))
+		return out, desc
+	}
+	panic("space: mutation index out of range")
+}
+
+func (n *nested) stats() (int, *big.Int) {
+	params, size := 0, big.NewInt(1)
+	for _, p := range n.params {
+		np, ns := p.stats()
+		params += np
+		if ns == nil || size == nil {
+			size = nil
+			continue
+		}
+		size.Mul(size, ns)
+	}
+	return params, size
+}
+
+func (n *nested) mutable() bool {
+	for _, p := range n.params {
+		if p.mutable() {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,237 @@
+package space
+
+import (
+	"math/big"
+	"math/rand/v2"
+	"slices"
+)
+
+// subset is size distinct elements of choices. Its value lists them in
+// the order of choices, so that equal sets have equal values.
+type subset struct {
+	choices []any // canonical, distinct
+	size    int
+}
+
+// subsetState holds the chosen indexes in increasing order.
+type subsetState []int
+
+func (s *subset) sample(r *rand.Rand) any {
+	// A partial Fisher-Yates shuffle draws size distinct indexes.
+	perm := make([]int, len(s.choices))
+	for i := range perm {
+		perm[i] = i
+	}
+	for i := 0; i < s.size; i++ {
+		j := i + r.IntN(len(perm)-i)
+		perm[i], perm[j] = perm[j], perm[i]
+	}
+	st := subsetState(perm[:s.size:s.size])
+	slices.Sort(st)
+	return st
+}
+
+func (s *subset) value(st any) any {
+	idx := st.(subsetState)
+	out := make([]any, len(idx))
+	for i, k := range idx {
+		out[i] = s.choices[k]
+	}
+	return out
+}
+
+func (s *subset) decode(v any, path string) (any, error) {
+	vs, ok := v.([]any)
+	if !ok || len(vs) != s.size {
+		return nil, valueErrorf(path, "got %s, want a list of %d of the choices",
+			format(v), s.size)
+	}
+	st := make(subsetState, len(vs))
+	for i, e := range vs {
+		k := indexOf(s.choices, e)
+		if k < 0 {
+			return nil, valueErrorf(indexPath(path, i), "%s is not one of the choices", format(e))
+		}
+		st[i] = k
+	}
+	slices.Sort(st)
+	for i := 1; i < len(st); i++ {
+		if st[i] == st[i-1] {
+			return nil, valueErrorf(path, "%s appears twice", format(s.choices[st[i]]))
+		}
+	}
+	return st, nil
+}
+
+// indexOf returns the index of the first element of vs equal to v, or -1.
+func indexOf(vs []any, v any) int {
+	for i, c := range vs {
+		if equalValue(c, v) {
+			return i
+		}
+	}
+	return -1
+}
+
+func (s *subset) count(any) int {
+	if s.mutable() {
+		return 1
+	}
+	return 0
+}
+
+func (s *subset) mutable() bool { return s.size > 0 && s.size < len(s.choices) }
+
+// mutate swaps one chosen element for one not chosen.
+func (s *subset) mutate(r *rand.Rand, st any, _ int, path string) (any, string) {
+	idx := st.(subsetState)
+	out := slices.Clone(idx)
+	out[r.IntN(len(out))] = s.unchosen(r, idx)
+	slices.Sort(out)
+	return out, describe(path, s.value(idx), s.value(out))
+}
+
+// unchosen draws uniformly an index not in the sorted idx.
+func (s *subset) unchosen(r *rand.Rand, idx subsetState) int {
+	j := r.IntN(len(s.choices) - len(idx))
+	for _, k := range idx {
+		if k <= j {
+			j++
+		}
+	}
+	return j
+}
+
+func (s *subset) stats() (int, *big.Int) {
+	size := new(big.Int).Binomial(int64(len(s.choices)), int64(s.size))
+	if size.Cmp(big.NewInt(1)) == 0 {
+		return 0, size
+	}
+	return 1, size
+}
+
+// partition splits choices into k non-empty groups. Groups are numbered:
+// moving every element of group 0 to group 1 and back gives a different
+// point. Within a group, elements keep the order of choices.
+type partition struct {
+	choices []any // canonical, distinct
+	k       int
+}
+
+// partitionState holds the group of each element of choices.
+type partitionState []int
+
+// sample first gives each group one element, so none is empty, then puts
+// every other element in a uniformly drawn group. Every partition can be
+// drawn, though not all with the same probability.
+func (p *partition) sample(r *rand.Rand) any {
+	st := make(partitionState, len(p.choices))
+	perm := r.Perm(len(p.choices))
+	for i, e := range perm {
+		if i < p.k {
+			st[e] = i
+		} else {
+			st[e] = r.IntN(p.k)
+		}
+	}
+	return st
+}
+
+func (p *partition) value(st any) any {
+	g := st.(partitionState)
+	groups := make([]any, p.k)
+	for i := range groups {
+		groups[i] = []any{}
+	}
+	for e, gi := range g {
+		groups[gi] = append(groups[gi].([]any), p.choices[e])
+	}
+	return groups
+}
+
+func (p *partition) decode(v any, path string) (any, error) {
+	groups, ok := v.([]any)
+	if !ok || len(groups) != p.k {
+		return nil, valueErrorf(path, "got %s, want a list of %d groups", format(v), p.k)
+	}
+	st := make(partitionState, len(p.choices))
+	for i := range st {
+		st[i] = -1
+	}
+	for gi, g := range groups {
+		gpath := indexPath(path, gi)
+		elems, ok := g.([]any)
+		if !ok || len(elems) == 0 {
+			return nil, valueErrorf(gpath, "got %s, want a non-empty list of choices", format(g))
+		}
+		for j, e := range elems {
+			k := indexOf(p.choices, e)
+			switch {
+			case k < 0:
+				return nil, valueErrorf(indexPath(gpath, j), "%s is not one of the choices", format(e))
+			case st[k] >= 0:
+				return nil, valueErrorf(indexPath(gpath, j), "%s appears twice", format(e))
+			}
+			st[k] = gi
+		}
+	}
+	for k, gi := range st {
+		if gi < 0 {
+			return nil, valueErrorf(path, "%s is in no group", format(p.choices[k]))
+		}
+	}
+	return st, nil
+}
+
+func (p *partition) count(any) int {
+	if p.mutable() {
+		return 1
+	}
+	return 0
+}
+
+func (p *partition) mutable() bool { return p.k > 1 && len(p.choices) > p.k }
+
+// mutate moves one element, drawn among those whose group keeps another,
+// to another group drawn uniformly.
+func (p *partition) mutate(r *rand.Rand, st any, _ int, path string) (any, string) {
+	g := st.(partitionState)
+	sizes := make([]int, p.k)
+	for _, gi := range g {
+		sizes[gi]++
+	}
+	var movable []int
+	for e, gi := range g {
+		if sizes[gi] > 1 {
+			movable = append(movable, e)
+		}
+	}
+	e := movable[r.IntN(len(movable))]
+	to := r.IntN(p.k - 1)
+	if to >= g[e] {
+		to++
+	}
+	out := slices.Clone(g)
+	out[e] = to
+	return out, describe(path, p.value(g), p.value(out))
+}
+
+// stats counts the surjections of n elements onto k numbered groups,
+// sum over j of (-1)^j C(k, j) (k-j)^n.
+func (p *partition) stats() (int, *big.Int) {
+	n, k := int64(len(p.choices)), int64(p.k)
+	size := new(big.Int)
+	term := new(big.Int)
+	for j := int64(0); j <= k; j++ {
+		term.Binomial(k, j)
+		term.Mul(term, new(big.Int).Exp(big.NewInt(k-j), big.NewInt(n), nil))
+		if j%2 == 1 {
+			term.Neg(term)
+		}
+		size.Add(size, term)
+	}
+	if size.Cmp(big.NewInt(1)) == 0 {
+		return 0, size
+	}
+	return 1, size
+}

@@ -1,0 +1,276 @@
+package space
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Canonical returns v with the Go types of decoded JSON or YAML turned
+// into the canonical ones of nascent.Candidate.Values: map[string]any,
+// []any, string, int64, float64, bool and nil. Other integer types become
+// int64 and float32 becomes float64; a json.Number becomes an int64 when
+// it is an integer and a float64 otherwise. It does not know the space,
+// so an integral float64 stays a float64: use Space.Normalize for that.
+//
+// It fails with an ErrInvalid error on other types, on non-string map
+// keys, on unsigned integers above math.MaxInt64 and on non-finite
+// numbers. v is not modified; the result shares no maps or slices with it.
+func Canonical(v any) (any, error) {
+	return canonical(v, "")
+}
+
+func canonical(v any, path string) (any, error) {
+	switch x := v.(type) {
+	case nil, string, bool, int64:
+		return x, nil
+	case float64:
+		if math.IsInf(x, 0) || math.IsNaN(x) {
+			return nil, valueErrorf(path, "non-finite number %v", x)
+		}
+		return x, nil
+	case float32:
+		return canonical(float64(x), path)
+	case int:
+		return int64(x), nil
+	case int8:
+		return int64(x), nil
+	case int16:
+		return int64(x), nil
+	case int32:
+		return int64(x), nil
+	case uint8:
+		return int64(x), nil
+	case uint16:
+		return int64(x), nil
+	case uint32:
+		return int64(x), nil
+	case uint:
+		return canonicalUint(uint64(x), path)
+	case uint64:
+		return canonicalUint(x, path)
+	case json.Number:
+		if i, err := strconv.ParseInt(string(x), 10, 64); err == nil {
+			return i, nil
+		}
+		f, err := strconv.ParseFloat(string(x), 64)
+		if err != nil {
+			return nil, valueErrorf(path, "bad number %q", string(x))
+		}
+		return canonical(f, path)
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			c, err := canonical(e, indexPath(path, i))
+			if err != nil {
+				return nil, err
+			}
+			out[i] = c
+		}
+		return out, nil
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			c, err := canonical(e, joinKey(path, k))
+			if err != nil {
+				return nil, err
+			}
+			out[k] = c
+		}
+		return out, nil
+	case map[any]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			ks, ok := k.(string)
+			if !ok {
+				return nil, valueErrorf(path, "map key %v is a %T, not a string", k, k)
+			}
+			c, err := canonical(e, joinKey(path, ks))
+			if err != nil {
+				return nil, err
+			}
+			out[ks] = c
+		}
+		return out, nil
+	}
+	return nil, valueErrorf(path, "unsupported value type %T", v)
+}
+
+func canonicalUint(u uint64, path string) (any, error) {
+	if u > math.MaxInt64 {
+		return nil, valueErrorf(path, "integer %d is out of range", u)
+	}
+	return int64(u), nil
+}
+
+// Hash returns the stable hash of canonical values: the hex form of the
+// first 16 bytes of the SHA-256 of their canonical byte encoding. The
+// encoding sorts map keys and tells int64 from float64, so 3 and 3.0 hash
+// differently; -0.0 hashes as 0.0. Values must be canonical (see
+// Canonical); other types make Hash panic.
+func Hash(values map[string]any) string {
+	buf := appendCanon(make([]byte, 0, 512), values)
+	sum := sha256.Sum256(buf)
+	return hex.EncodeToString(sum[:16])
+}
+
+// Type tags of the canonical byte encoding. They are part of the hash
+// format: changing them changes every stored hash.
+const (
+	tagNull   = 'n'
+	tagFalse  = 'f'
+	tagTrue   = 't'
+	tagInt    = 'i'
+	tagFloat  = 'd'
+	tagString = 's'
+	tagList   = 'l'
+	tagMap    = 'm'
+)
+
+// appendCanon appends the canonical encoding of v: a type tag, then for
+// numbers 8 big-endian bytes, for strings a length and the bytes, for
+// lists a length and the items, for maps a length and the entries sorted
+// by key. Lengths make the encoding prefix-free, so that no two values
+// share an encoding.
+func appendCanon(b []byte, v any) []byte {
+	switch x := v.(type) {
+	case nil:
+		return append(b, tagNull)
+	case bool:
+		if x {
+			return append(b, tagTrue)
+		}
+		return append(b, tagFalse)
+	case int64:
+		b = append(b, tagInt)
+		return binary.BigEndian.AppendUint64(b, uint64(x))
+	case float64:
+		if x == 0 {
+			x = 0 // fold -0.0 into 0.0
+		}
+		b = append(b, tagFloat)
+		return binary.BigEndian.AppendUint64(b, math.Float64bits(x))
+	case string:
+		return appendString(append(b, tagString), x)
+	case []any:
+		b = binary.AppendUvarint(append(b, tagList), uint64(len(x)))
+		for _, e := range x {
+			b = appendCanon(b, e)
+		}
+		return b
+	case map[string]any:
+		return appendMap(b, x)
+	}
+	panic(fmt.Sprintf("space: Hash of non-canonical type %T", v))
+}
+
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+func appendMap(b []byte, m map[string]any) []byte {
+	b = binary.AppendUvarint(append(b, tagMap), uint64(len(m)))
+	var small [16]string
+	keys := small[:0]
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		b = appendString(b, k)
+		b = appendCanon(b, m[k])
+	}
+	return b
+}
+
+// number returns v as a float64 and whether it is a number at all. Bools
+// are not numbers.
+func number(v any) (float64, bool) {
+	switch x := v.(type) {
+	case int64:
+		return float64(x), true
+	case float64:
+		return x, true
+	}
+	return 0, false
+}
+
+// equalValue reports whether the canonical values a and b are the same
+// point. Numbers compare by value, so that 3 and 3.0 are equal: a value
+// that went through JSON may have lost the difference.
+func equalValue(a, b any) bool {
+	switch x := a.(type) {
+	case int64:
+		switch y := b.(type) {
+		case int64:
+			return x == y
+		case float64:
+			return float64(x) == y && y == math.Trunc(y)
+		}
+		return false
+	case float64:
+		switch y := b.(type) {
+		case float64:
+			return x == y
+		case int64:
+			return equalValue(y, x)
+		}
+		return false
+	case []any:
+		y, ok := b.([]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for i := range x {
+			if !equalValue(x[i], y[i]) {
+				return false
+			}
+		}
+		return true
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for k, xv := range x {
+			yv, ok := y[k]
+			if !ok || !equalValue(xv, yv) {
+				return false
+			}
+		}
+		return true
+	}
+	return a == b
+}
+
+// format renders a canonical value for a human: scalars plainly, lists
+// and maps as compact JSON with sorted keys.
+func format(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "null"
+	case string:
+		if x == "" || strings.ContainsAny(x, " ,:[]{}\"") {
+			return strconv.Quote(x)
+		}
+		return x
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case float64:
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	case bool:
+		return strconv.FormatBool(x)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
