@@ -64,6 +64,10 @@ type Config struct {
 	// Format of the candidate file: "yaml" (the default) or "json".
 	Format string
 
+	// EncodeYAML, when not nil, writes the YAML candidate file in place of
+	// the generic encoder, e.g. one that keeps 3.0 a float for Python.
+	EncodeYAML func(map[string]any) ([]byte, error)
+
 	// Base is a config the candidate is merged into before it is written
 	// to the candidate file (candidate values win; mappings merge key by
 	// key; lists are replaced). Nil means the candidate alone.
@@ -198,7 +202,7 @@ func (l *Launcher) prepare(job nascent.Job, gpu string) (*exec.Cmd, trialFiles, 
 	if err := os.Remove(f.metrics); err != nil && !os.IsNotExist(err) {
 		return nil, f, fmt.Errorf("remove old metrics: %w", err)
 	}
-	data, err := EncodeConfig(Merge(l.cfg.Base, job.Candidate.Values), l.cfg.Format)
+	data, err := l.encode(Merge(l.cfg.Base, job.Candidate.Values))
 	if err != nil {
 		return nil, f, err
 	}
@@ -321,4 +325,16 @@ func expandPlaceholders(arg string, vars map[string]string) string {
 // has the kernel kill it when the controller dies.
 func procAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+}
+
+// encode writes the candidate file's content.
+func (l *Launcher) encode(v map[string]any) ([]byte, error) {
+	if l.cfg.Format == "yaml" && l.cfg.EncodeYAML != nil {
+		b, err := l.cfg.EncodeYAML(v)
+		if err != nil {
+			return nil, fmt.Errorf("candidate file: %w", err)
+		}
+		return b, nil
+	}
+	return EncodeConfig(v, l.cfg.Format)
 }

@@ -1,0 +1,243 @@
+package study
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nascent-nas/nascent"
+)
+
+// loop launches trials while there is budget and room, and handles their
+// results, until nothing runs and nothing more may start.
+func (r *run) loop(drain <-chan struct{}) error {
+	stopped := r.ctx.Done()
+	var fatal error
+	for {
+		if fatal == nil && !r.draining {
+			if err := r.fill(); err != nil {
+				// Stop the trials still running and record them; the
+				// study resumes from the store.
+				fatal = err
+				r.draining = true
+				r.cancel(err)
+			}
+		}
+		if len(r.running) == 0 {
+			return fatal
+		}
+		select {
+		case res := <-r.results:
+			if err := r.finish(res); err != nil && fatal == nil {
+				fatal = err
+				r.draining = true
+				r.cancel(err)
+			}
+		case <-drain:
+			r.log.Info("draining: launching nothing new", "running", len(r.running))
+			r.draining, drain = true, nil
+		case <-stopped:
+			r.draining, stopped = true, nil
+		}
+	}
+}
+
+// fill launches trials until the parallel slots or the budget are used.
+// Unfinished trials from before a restart go first, in number order.
+func (r *run) fill() error {
+	for len(r.running) < r.c.parallel() && r.done+len(r.running) < r.c.Budget {
+		if r.ctx.Err() != nil {
+			r.draining = true
+			return nil
+		}
+		if len(r.pending) > 0 {
+			t := r.trials[r.pending[0]]
+			r.pending = r.pending[1:]
+			if err := r.start(t); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := r.next(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// next asks the optimizer for a new trial and launches or rejects it.
+func (r *run) next() error {
+	n := len(r.trials)
+	p, err := r.c.Optimizer.Ask(n)
+	if err != nil {
+		return fmt.Errorf("ask trial %d: %w", n, err)
+	}
+	now := time.Now().UTC()
+	t := &nascent.Trial{
+		Number:    n,
+		State:     nascent.Queued,
+		Candidate: p.Candidate,
+		Parent:    p.Parent,
+		Mutation:  p.Mutation,
+		Attempt:   1,
+		ExitCode:  -1,
+		AskSeq:    r.seq(),
+		TellSeq:   -1,
+		Queued:    now,
+	}
+	r.trials = append(r.trials, t)
+
+	// Reject duplicates and candidates whose cost breaks a constraint
+	// before they cost any budget.
+	reason, costs := r.check(t)
+	if _, dup := r.hashes[t.Candidate.Hash]; !dup {
+		r.hashes[t.Candidate.Hash] = n
+	}
+	if reason == "" {
+		r.streak = 0
+		return r.start(t)
+	}
+	return r.reject(t, reason, costs)
+}
+
+// check returns why t must be rejected, or "", and the cost metrics.
+func (r *run) check(t *nascent.Trial) (string, map[string]float64) {
+	if first, dup := r.hashes[t.Candidate.Hash]; dup {
+		return fmt.Sprintf("duplicate of trial %d", first), nil
+	}
+	if r.c.Cost == nil {
+		return "", nil
+	}
+	costs, err := r.c.Cost.Cost(t.Candidate)
+	if err != nil {
+		return fmt.Sprintf("cost: %v", err), nil
+	}
+	for _, con := range r.c.Constraints {
+		v, ok := costs[con.Metric]
+		if ok && !con.Holds(v) {
+			return fmt.Sprintf("%s = %g breaks %s", con.Metric, v, con), costs
+		}
+	}
+	return "", nil
+}
+
+// reject records a trial that will not run and tells the optimizer it is
+// infeasible.
+func (r *run) reject(t *nascent.Trial, reason string, costs map[string]float64) error {
+	t.State, t.Reason, t.Metrics = nascent.Rejected, reason, costs
+	t.TellSeq, t.Finished = r.seq(), time.Now().UTC()
+	if err := r.save(t); err != nil {
+		return err
+	}
+	if err := r.tell(t); err != nil {
+		return err
+	}
+	r.rejected++
+	r.observe(t)
+	r.streak++
+	if r.streak >= r.maxRejections() {
+		return fmt.Errorf("study %q: %d candidates rejected in a row (last: %s): the space may be exhausted or the constraints too tight",
+			r.c.Study.Name, r.streak, reason)
+	}
+	return nil
+}
+
+func (r *run) maxRejections() int {
+	if r.c.MaxRejections <= 0 {
+		return DefaultMaxRejections
+	}
+	return r.c.MaxRejections
+}
+
+// start records a trial as running and evaluates it in a goroutine.
+func (r *run) start(t *nascent.Trial) error {
+	t.State, t.Worker, t.Started = nascent.Running, r.worker, time.Now().UTC()
+	if err := r.save(t); err != nil {
+		return err
+	}
+	r.running[t.Number] = t
+	job := nascent.Job{
+		Study:     r.c.Study.Name,
+		Trial:     t.Number,
+		Attempt:   t.Attempt,
+		Candidate: t.Candidate,
+		Dir:       TrialDir(r.c.TrialsDir, t.Number),
+		Report:    r.reporter(),
+	}
+	go func() {
+		r.results <- result{job.Trial, r.c.Evaluator.Evaluate(r.ctx, job)}
+	}()
+	return nil
+}
+
+// reporter returns the function that stores a trial's reports. Reports
+// are best effort: one that cannot be stored is logged and dropped.
+func (r *run) reporter() func(nascent.Report) {
+	return func(rep nascent.Report) {
+		err := r.c.Store.AddReports(r.bg, r.c.Study.Name, r.owner, []nascent.Report{rep})
+		if err != nil {
+			r.log.Warn("store report", "trial", rep.Trial, "err", err)
+		}
+	}
+}
+
+// finish records an attempt's outcome: completed and failed trials are
+// told to the optimizer, failed ones may be retried first, interrupted
+// ones wait for the next run.
+func (r *run) finish(res result) error {
+	t := r.running[res.trial]
+	delete(r.running, res.trial)
+	out := res.out
+	t.ExitCode, t.Reason = out.ExitCode, out.Reason
+	now := time.Now().UTC()
+	switch {
+	case out.State == nascent.Completed:
+		t.State, t.Metrics = nascent.Completed, out.Metrics
+	case out.State == nascent.Failed && t.Attempt <= r.c.Retries && !r.draining:
+		return r.retry(t)
+	case out.State == nascent.Failed && t.Attempt <= r.c.Retries:
+		t.State = nascent.Interrupted
+		t.Reason = fmt.Sprintf("attempt %d: %s; its retry is left to the next run", t.Attempt, out.Reason)
+		t.Attempt++
+	case out.State == nascent.Failed:
+		t.State = nascent.Failed
+	default:
+		t.State = nascent.Interrupted
+	}
+	t.Finished = now
+	if t.State.Final() {
+		t.TellSeq = r.seq()
+	}
+	if err := r.save(t); err != nil {
+		return err
+	}
+	if t.State.Final() {
+		if err := r.tell(t); err != nil {
+			return err
+		}
+		r.done++
+		r.finishedHere++
+		if t.State == nascent.Failed {
+			r.failed++
+		}
+		r.improve(t)
+	}
+	r.observe(t)
+	return nil
+}
+
+// retry runs a failed trial again, with its attempt count raised.
+func (r *run) retry(t *nascent.Trial) error {
+	r.log.Info("retrying trial", "trial", t.Number, "attempt", t.Attempt, "reason", t.Reason)
+	t.Reason = fmt.Sprintf("attempt %d: %s", t.Attempt, t.Reason)
+	r.observe(t)
+	t.Attempt++
+	return r.start(t)
+}
+
+// Is reports whether err ended a run because the context was cancelled,
+// as opposed to a failure.
+func isCancel(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
