@@ -169,7 +169,18 @@ func ownerDead(owner string) bool {
 	if parts[0] != host || err != nil || pid <= 0 {
 		return false
 	}
-	return errors.Is(syscall.Kill(pid, 0), syscall.ESRCH)
+	err = syscall.Kill(pid, 0)
+	if errors.Is(err, syscall.ESRCH) {
+		return true
+	}
+	// A killed process whose parent has not reaped it yet still answers
+	// kill(pid, 0); it is a zombie, state Z in /proc/PID/stat.
+	stat, rerr := os.ReadFile("/proc/" + parts[1] + "/stat")
+	if err != nil || rerr != nil {
+		return false
+	}
+	i := strings.LastIndexByte(string(stat), ')')
+	return i >= 0 && i+2 < len(stat) && stat[i+2] == 'Z'
 }
 
 // beat renews the lease until close; losing it stops the run.

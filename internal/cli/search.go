@@ -114,8 +114,9 @@ func runSearch(ctx context.Context, path string, force bool, stdout, stderr io.W
 	sum, err := ctl.Run(ctx, drain)
 	obs.finish()
 
-	// Show what the study has found so far, whatever happened.
-	if trials, terr := store.Trials(context.WithoutCancel(ctx), f.Name); terr == nil && len(trials) > 0 {
+	// Show what the study has found so far, unless it never ran.
+	ran := err == nil || errors.Is(err, context.Canceled)
+	if trials, terr := store.Trials(context.WithoutCancel(ctx), f.Name); ran && terr == nil && len(trials) > 0 {
 		printBest(stdout, f, trials)
 	}
 	switch {
