@@ -1,45 +1,201 @@
 package nn
 
-import (
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/gonum"
-)
+import "sync"
 
-var blasImpl gonum.Implementation
+// Blocking of the matrix product, in the manner of Goto and van de Geijn
+// ("Anatomy of high-performance matrix multiplication", ACM TOMS 2008):
+// op(A) is packed into panels of mr rows and op(B) into panels of nr
+// columns, kc steps of the inner dimension at a time, so that a
+// micro-kernel streams both panels and keeps an mr x nr tile of C in
+// registers.
+const (
+	mr = 6
+	nr = 16
+	kc = 256
+	nc = 512
+)
 
 // gemm computes C = op(A) op(B) + beta C for row-major matrices, where
 // op(A) is m x k and op(B) is k x n, transposed in storage when tA or tB
-// is set. The work is split over threads goroutines by rows of C, or by
-// columns when C has few rows.
+// is set; beta is 0 or 1. The work is split over threads goroutines by
+// columns of C, or by rows when C has few columns. Each element of C is
+// summed by one goroutine in a fixed order, so results do not depend on
+// the thread count.
 func gemm(threads int, tA, tB bool, m, n, k int, a []float32, lda int,
 	b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if m == 0 || n == 0 {
 		return
 	}
-	ta, tb := blas.NoTrans, blas.NoTrans
-	if tA {
-		ta = blas.Trans
-	}
-	if tB {
-		tb = blas.Trans
-	}
-	if m >= n {
-		parallelFor(threads, m, 16, func(lo, hi int) {
-			aOff := lo * lda
-			if tA {
-				aOff = lo
+	if n >= 2*nr*threads || n >= m {
+		// Split columns in multiples of nr.
+		parallelFor(threads, (n+nr-1)/nr, 1, func(lo, hi int) {
+			j0, j1 := lo*nr, min(hi*nr, n)
+			bOff := j0
+			if tB {
+				bOff = j0 * ldb
 			}
-			blasImpl.Sgemm(ta, tb, hi-lo, n, k, 1, a[aOff:], lda,
-				b, ldb, beta, c[lo*ldc:], ldc)
+			gemmSerial(tA, tB, m, j1-j0, k, a, lda, b[bOff:], ldb, beta,
+				c[j0:], ldc)
 		})
 		return
 	}
-	parallelFor(threads, n, 64, func(lo, hi int) {
-		bOff := lo
-		if tB {
-			bOff = lo * ldb
+	parallelFor(threads, (m+mr-1)/mr, 1, func(lo, hi int) {
+		i0, i1 := lo*mr, min(hi*mr, m)
+		aOff := i0 * lda
+		if tA {
+			aOff = i0
 		}
-		blasImpl.Sgemm(ta, tb, m, hi-lo, k, 1, a, lda,
-			b[bOff:], ldb, beta, c[lo:], ldc)
+		gemmSerial(tA, tB, i1-i0, n, k, a[aOff:], lda, b, ldb, beta,
+			c[i0*ldc:], ldc)
 	})
+}
+
+// packPool recycles packing buffers between calls.
+var packPool = sync.Pool{New: func() any { return new([]float32) }}
+
+// gemmSerial is gemm on the calling goroutine.
+func gemmSerial(tA, tB bool, m, n, k int, a []float32, lda int,
+	b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if beta == 0 {
+		for i := range m {
+			zero(c[i*ldc : i*ldc+n])
+		}
+	}
+	mPanels := (m + mr - 1) / mr
+	bufA := packPool.Get().(*[]float32)
+	bufB := packPool.Get().(*[]float32)
+	defer packPool.Put(bufA)
+	defer packPool.Put(bufB)
+	*bufA = grow(*bufA, mPanels*mr*kc)
+	*bufB = grow(*bufB, nc*kc)
+	pa, pb := *bufA, *bufB
+	var edge [mr * nr]float32
+	for p0 := 0; p0 < k; p0 += kc {
+		kb := min(kc, k-p0)
+		for ip := range mPanels {
+			packA(pa[ip*mr*kb:], tA, a, lda, ip*mr, min(mr, m-ip*mr), p0, kb)
+		}
+		for j0 := 0; j0 < n; j0 += nc {
+			nb := min(nc, n-j0)
+			for jp := 0; jp*nr < nb; jp++ {
+				packB(pb[jp*nr*kb:], tB, b, ldb, p0, kb, j0+jp*nr,
+					min(nr, nb-jp*nr))
+			}
+			for jp := 0; jp*nr < nb; jp++ {
+				cols := min(nr, nb-jp*nr)
+				for ip := range mPanels {
+					rows := min(mr, m-ip*mr)
+					ct := c[ip*mr*ldc+j0+jp*nr:]
+					ap, bp := pa[ip*mr*kb:], pb[jp*nr*kb:]
+					if rows == mr && cols == nr {
+						kernel(kb, ap, bp, ct, ldc)
+						continue
+					}
+					// A partial tile: compute it whole into a scratch
+					// tile (the packed panels are zero-padded) and add
+					// the valid part.
+					edge = [mr * nr]float32{}
+					kernel(kb, ap, bp, edge[:], nr)
+					for i := range rows {
+						row := ct[i*ldc : i*ldc+cols]
+						for j := range row {
+							row[j] += edge[i*nr+j]
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// packA writes rows [i0, i0+rows) and inner steps [p0, p0+kb) of op(A)
+// as dst[p*mr+i], padding missing rows with zeros.
+func packA(dst []float32, tA bool, a []float32, lda, i0, rows, p0, kb int) {
+	dst = dst[:kb*mr]
+	if rows < mr {
+		zero(dst)
+	}
+	if tA {
+		for p := range kb {
+			copy(dst[p*mr:p*mr+rows], a[(p0+p)*lda+i0:(p0+p)*lda+i0+rows])
+		}
+		return
+	}
+	if rows == mr {
+		// Six source rows read side by side, the panel written in order.
+		var src [mr][]float32
+		for i := range mr {
+			src[i] = a[(i0+i)*lda+p0 : (i0+i)*lda+p0+kb]
+		}
+		for p := range kb {
+			d := (*[mr]float32)(dst[p*mr : p*mr+mr])
+			d[0], d[1], d[2] = src[0][p], src[1][p], src[2][p]
+			d[3], d[4], d[5] = src[3][p], src[4][p], src[5][p]
+		}
+		return
+	}
+	for i := range rows {
+		src := a[(i0+i)*lda+p0 : (i0+i)*lda+p0+kb]
+		for p, v := range src {
+			dst[p*mr+i] = v
+		}
+	}
+}
+
+// packB writes inner steps [p0, p0+kb) and columns [j0, j0+cols) of
+// op(B) as dst[p*nr+j], padding missing columns with zeros.
+func packB(dst []float32, tB bool, b []float32, ldb, p0, kb, j0, cols int) {
+	dst = dst[:kb*nr]
+	if cols < nr {
+		zero(dst)
+	}
+	if tB && cols == nr {
+		// Sixteen source rows read side by side, the panel written in
+		// order: a transpose without scattered stores.
+		var src [nr][]float32
+		for j := range nr {
+			src[j] = b[(j0+j)*ldb+p0 : (j0+j)*ldb+p0+kb]
+		}
+		for p := range kb {
+			d := (*[nr]float32)(dst[p*nr : p*nr+nr])
+			for j := range d {
+				d[j] = src[j][p]
+			}
+		}
+		return
+	}
+	if tB {
+		for j := range cols {
+			src := b[(j0+j)*ldb+p0 : (j0+j)*ldb+p0+kb]
+			for p, v := range src {
+				dst[p*nr+j] = v
+			}
+		}
+		return
+	}
+	for p := range kb {
+		copy(dst[p*nr:p*nr+cols], b[(p0+p)*ldb+j0:(p0+p)*ldb+j0+cols])
+	}
+}
+
+// kernelGo adds the product of an mr x kb packed panel of A and a kb x nr
+// packed panel of B into the mr x nr tile of c with row stride ldc.
+func kernelGo(kb int, a, b, c []float32, ldc int) {
+	var acc [mr][nr]float32
+	for p := range kb {
+		bp := (*[nr]float32)(b[p*nr : p*nr+nr])
+		ap := (*[mr]float32)(a[p*mr : p*mr+mr])
+		for i, av := range ap {
+			row := &acc[i]
+			for j, bv := range bp {
+				row[j] += av * bv
+			}
+		}
+	}
+	for i := range mr {
+		row := c[i*ldc : i*ldc+nr]
+		for j := range row {
+			row[j] += acc[i][j]
+		}
+	}
 }

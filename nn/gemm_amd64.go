@@ -1,0 +1,27 @@
+//go:build amd64 && !purego
+
+package nn
+
+import "golang.org/x/sys/cpu"
+
+// hasFMA reports whether the AVX2 and FMA micro-kernel can run.
+var hasFMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+// kern6x16 is the AVX2/FMA micro-kernel of kernel, in gemm_amd64.s.
+//
+//go:noescape
+func kern6x16(kb int, a, b, c *float32, ldc int)
+
+// kernel adds the product of packed panels into a tile of c; see
+// kernelGo.
+func kernel(kb int, a, b, c []float32, ldc int) {
+	if !hasFMA || kb == 0 {
+		kernelGo(kb, a, b, c, ldc)
+		return
+	}
+	// Bounds the assembly relies on.
+	_ = a[kb*mr-1]
+	_ = b[kb*nr-1]
+	_ = c[(mr-1)*ldc+nr-1]
+	kern6x16(kb, &a[0], &b[0], &c[0], ldc)
+}
