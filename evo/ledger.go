@@ -18,16 +18,23 @@ type ledger struct {
 	// duplicates are avoided; nil otherwise.
 	seen map[string]struct{}
 
-	// pending maps a proposed trial to its candidate's hash until its
-	// result is told.
-	pending map[int]string
+	// pending holds the proposed trials whose results are still to come,
+	// in the order proposed. Few trials are in flight at once, so a slice
+	// beats a map.
+	pending []inflight
 
 	// told[t] reports that trial t's result was told.
 	told []bool
 }
 
+// inflight is a proposed trial awaiting its result.
+type inflight struct {
+	trial int
+	hash  string
+}
+
 func newLedger(s nascent.Space, cfg Config) ledger {
-	l := ledger{space: s, cfg: cfg, pending: make(map[int]string)}
+	l := ledger{space: s, cfg: cfg}
 	if !cfg.AllowDuplicates {
 		l.seen = make(map[string]struct{})
 	}
@@ -39,7 +46,7 @@ func (l *ledger) checkAsk(trial int) error {
 	if trial < 0 {
 		return invalidf("trial %d: want a number >= 0", trial)
 	}
-	if _, ok := l.pending[trial]; ok || l.isTold(trial) {
+	if l.pendingAt(trial) >= 0 || l.isTold(trial) {
 		return fmt.Errorf("evo: %w: trial %d was already proposed", nascent.ErrConflict, trial)
 	}
 	return nil
@@ -83,10 +90,20 @@ func (l *ledger) restore(trial int, c nascent.Candidate) error {
 
 // propose records that c is in flight for trial.
 func (l *ledger) propose(trial int, c nascent.Candidate) {
-	l.pending[trial] = c.Hash
+	l.pending = append(l.pending, inflight{trial, c.Hash})
 	if l.seen != nil {
 		l.seen[c.Hash] = struct{}{}
 	}
+}
+
+// pendingAt returns the index of trial in pending, or -1.
+func (l *ledger) pendingAt(trial int) int {
+	for i, p := range l.pending {
+		if p.trial == trial {
+			return i
+		}
+	}
+	return -1
 }
 
 func (l *ledger) isTold(trial int) bool {
@@ -114,7 +131,9 @@ func (l *ledger) tell(r nascent.Result) (nascent.Candidate, error) {
 		l.told = append(l.told, false)
 	}
 	l.told[r.Trial] = true
-	delete(l.pending, r.Trial)
+	if i := l.pendingAt(r.Trial); i >= 0 {
+		l.pending = append(l.pending[:i], l.pending[i+1:]...)
+	}
 	if l.seen != nil {
 		l.seen[c.Hash] = struct{}{}
 	}
