@@ -296,4 +296,3 @@ func interrupted(ctx context.Context, err error) error {
 	}
 	return err
 }
-
