@@ -155,7 +155,15 @@ func parseReport(line []byte, seq int64) (nascent.Report, bool) {
 		return nascent.Report{}, false
 	}
 	vals, err := parseNumbers(rest)
-	if err != nil || len(vals) == 0 {
+	if err != nil {
+		return nascent.Report{}, false
+	}
+	for k, v := range vals {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			delete(vals, k) // JSON, and so the store, cannot hold them
+		}
+	}
+	if len(vals) == 0 {
 		return nascent.Report{}, false
 	}
 	r := nascent.Report{Step: seq, Time: time.Now().UTC(), Values: vals}

@@ -116,9 +116,10 @@ func hydraFloat(x float64) string {
 }
 
 // hydraString quotes s unless Hydra reads it back unchanged as a string.
-// Quoted strings use single quotes, with backslash escapes for quotes and
-// for backslashes that precede a quote or end the string, which is how
-// Hydra's grammar unescapes them.
+// Quoted strings use single quotes, with backslash escapes for quotes, for
+// "${" (which Hydra would otherwise resolve as an interpolation, even in
+// quotes) and for backslashes that precede either or end the string,
+// which is how Hydra's grammar unescapes them.
 func hydraString(s string) string {
 	if plainString.MatchString(s) && !reservedWord(s) {
 		return s
@@ -141,7 +142,7 @@ func hydraString(s string) string {
 				j++
 			}
 			run := s[i:j]
-			if j == len(s) || s[j] == '\'' {
+			if j == len(s) || s[j] == '\'' || strings.HasPrefix(s[j:], "${") {
 				run += run
 			}
 			b.WriteString(run)
