@@ -93,20 +93,38 @@ func (c *Conv1d) im2col(x *Tensor, lout int, col []float32) {
 		for r := lo; r < hi; r++ {
 			i, k := r/c.Size, r%c.Size
 			row := col[r*cols : (r+1)*cols]
+			t0, t1 := c.valid(k, x.L, lout)
+			off := k - c.Pad
 			for n := 0; n < x.N; n++ {
 				src := x.Data[(i*x.N+n)*x.L : (i*x.N+n+1)*x.L]
 				dst := row[n*lout : (n+1)*lout]
-				for t := range dst {
-					s := t*c.Stride + k - c.Pad
-					if s >= 0 && s < x.L {
-						dst[t] = src[s]
-					} else {
-						dst[t] = 0
-					}
+				zero(dst[:t0])
+				zero(dst[t1:])
+				if c.Stride == 1 {
+					copy(dst[t0:t1], src[t0+off:t1+off])
+					continue
+				}
+				for t := t0; t < t1; t++ {
+					dst[t] = src[t*c.Stride+off]
 				}
 			}
 		}
 	})
+}
+
+// valid returns the range [t0, t1) of output steps whose tap k falls
+// inside an input of length l rather than in the padding.
+func (c *Conv1d) valid(k, l, lout int) (t0, t1 int) {
+	off := k - c.Pad
+	// t*Stride+off >= 0 and t*Stride+off <= l-1.
+	if off < 0 {
+		t0 = (-off + c.Stride - 1) / c.Stride
+	}
+	if l-1-off < 0 {
+		return 0, 0
+	}
+	t1 = min((l-1-off)/c.Stride+1, lout)
+	return min(t0, t1), t1
 }
 
 // col2im adds dcol back into dx, the adjoint of im2col. Each input
@@ -118,14 +136,20 @@ func (c *Conv1d) col2im(dcol []float32, lout int, dx *Tensor) {
 			zero(dx.Data[i*dx.N*dx.L : (i+1)*dx.N*dx.L])
 			for k := 0; k < c.Size; k++ {
 				row := dcol[(i*c.Size+k)*cols : (i*c.Size+k+1)*cols]
+				t0, t1 := c.valid(k, dx.L, lout)
+				off := k - c.Pad
 				for n := 0; n < dx.N; n++ {
 					dst := dx.Data[(i*dx.N+n)*dx.L : (i*dx.N+n+1)*dx.L]
-					src := row[n*lout : (n+1)*lout]
-					for t, g := range src {
-						s := t*c.Stride + k - c.Pad
-						if s >= 0 && s < dx.L {
-							dst[s] += g
+					src := row[n*lout+t0 : n*lout+t1]
+					if c.Stride == 1 {
+						dst = dst[t0+off : t1+off]
+						for t, g := range src {
+							dst[t] += g
 						}
+						continue
+					}
+					for t, g := range src {
+						dst[(t0+t)*c.Stride+off] += g
 					}
 				}
 			}

@@ -56,7 +56,7 @@ var packPool = sync.Pool{New: func() any { return new([]float32) }}
 // gemmSerial is gemm on the calling goroutine.
 func gemmSerial(tA, tB bool, m, n, k int, a []float32, lda int,
 	b []float32, ldb int, beta float32, c []float32, ldc int) {
-	if beta == 0 {
+	if k == 0 && beta == 0 {
 		for i := range m {
 			zero(c[i*ldc : i*ldc+n])
 		}
@@ -72,6 +72,8 @@ func gemmSerial(tA, tB bool, m, n, k int, a []float32, lda int,
 	var edge [mr * nr]float32
 	for p0 := 0; p0 < k; p0 += kc {
 		kb := min(kc, k-p0)
+		// The first block overwrites C unless beta asks to keep it.
+		add := p0 > 0 || beta != 0
 		for ip := range mPanels {
 			packA(pa[ip*mr*kb:], tA, a, lda, ip*mr, min(mr, m-ip*mr), p0, kb)
 		}
@@ -88,18 +90,22 @@ func gemmSerial(tA, tB bool, m, n, k int, a []float32, lda int,
 					ct := c[ip*mr*ldc+j0+jp*nr:]
 					ap, bp := pa[ip*mr*kb:], pb[jp*nr*kb:]
 					if rows == mr && cols == nr {
-						kernel(kb, ap, bp, ct, ldc)
+						kernel(kb, ap, bp, ct, ldc, add)
 						continue
 					}
 					// A partial tile: compute it whole into a scratch
 					// tile (the packed panels are zero-padded) and add
 					// the valid part.
-					edge = [mr * nr]float32{}
-					kernel(kb, ap, bp, edge[:], nr)
+					kernel(kb, ap, bp, edge[:], nr, false)
 					for i := range rows {
 						row := ct[i*ldc : i*ldc+cols]
+						e := edge[i*nr : i*nr+cols]
+						if !add {
+							copy(row, e)
+							continue
+						}
 						for j := range row {
-							row[j] += edge[i*nr+j]
+							row[j] += e[j]
 						}
 					}
 				}
@@ -173,14 +179,21 @@ func packB(dst []float32, tB bool, b []float32, ldb, p0, kb, j0, cols int) {
 		}
 		return
 	}
+	if cols == nr {
+		for p := range kb {
+			*(*[nr]float32)(dst[p*nr:]) = *(*[nr]float32)(b[(p0+p)*ldb+j0:])
+		}
+		return
+	}
 	for p := range kb {
 		copy(dst[p*nr:p*nr+cols], b[(p0+p)*ldb+j0:(p0+p)*ldb+j0+cols])
 	}
 }
 
 // kernelGo adds the product of an mr x kb packed panel of A and a kb x nr
-// packed panel of B into the mr x nr tile of c with row stride ldc.
-func kernelGo(kb int, a, b, c []float32, ldc int) {
+// packed panel of B into the mr x nr tile of c with row stride ldc, or
+// stores it there when add is false.
+func kernelGo(kb int, a, b, c []float32, ldc int, add bool) {
 	var acc [mr][nr]float32
 	for p := range kb {
 		bp := (*[nr]float32)(b[p*nr : p*nr+nr])
@@ -194,6 +207,10 @@ func kernelGo(kb int, a, b, c []float32, ldc int) {
 	}
 	for i := range mr {
 		row := c[i*ldc : i*ldc+nr]
+		if !add {
+			copy(row, acc[i][:])
+			continue
+		}
 		for j := range row {
 			row[j] += acc[i][j]
 		}

@@ -10,18 +10,22 @@ var hasFMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 // kern6x16 is the AVX2/FMA micro-kernel of kernel, in gemm_amd64.s.
 //
 //go:noescape
-func kern6x16(kb int, a, b, c *float32, ldc int)
+func kern6x16(kb int, a, b, c *float32, ldc, add int)
 
-// kernel adds the product of packed panels into a tile of c; see
-// kernelGo.
-func kernel(kb int, a, b, c []float32, ldc int) {
+// kernel adds the product of packed panels into a tile of c, or stores
+// it when add is false; see kernelGo.
+func kernel(kb int, a, b, c []float32, ldc int, add bool) {
 	if !hasFMA || kb == 0 {
-		kernelGo(kb, a, b, c, ldc)
+		kernelGo(kb, a, b, c, ldc, add)
 		return
 	}
 	// Bounds the assembly relies on.
 	_ = a[kb*mr-1]
 	_ = b[kb*nr-1]
 	_ = c[(mr-1)*ldc+nr-1]
-	kern6x16(kb, &a[0], &b[0], &c[0], ldc)
+	flag := 0
+	if add {
+		flag = 1
+	}
+	kern6x16(kb, &a[0], &b[0], &c[0], ldc, flag)
 }

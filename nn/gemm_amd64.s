@@ -2,19 +2,20 @@
 
 #include "textflag.h"
 
-// func kern6x16(kb int, a, b, c *float32, ldc int)
+// func kern6x16(kb int, a, b, c *float32, ldc, add int)
 //
-// Adds A*B into the 6x16 tile at c, where A is a packed 6 x kb panel
+// Adds A*B into the 6x16 tile at c (or stores it when add is 0), where A is a packed 6 x kb panel
 // (a[p*6+i]) and B a packed kb x 16 panel (b[p*16+j]). Y0-Y11 hold the
 // tile, two registers per row; Y12-Y13 a row of B; Y14-Y15 broadcasts.
 
-TEXT ·kern6x16(SB), NOSPLIT, $0-40
+TEXT ·kern6x16(SB), NOSPLIT, $0-48
 	MOVQ kb+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
 	MOVQ c+24(FP), DX
 	MOVQ ldc+32(FP), R8
 	SHLQ $2, R8
+	MOVQ add+40(FP), R9
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -57,6 +58,8 @@ loop:
 	JNE  loop
 
 store:
+	TESTQ R9, R9
+	JE   overwrite
 	VADDPS (DX), Y0, Y0
 	VMOVUPS Y0, (DX)
 	VADDPS 32(DX), Y1, Y1
@@ -85,6 +88,27 @@ store:
 	VADDPS (DX), Y10, Y10
 	VMOVUPS Y10, (DX)
 	VADDPS 32(DX), Y11, Y11
+	VMOVUPS Y11, 32(DX)
+	VZEROUPPER
+	RET
+
+overwrite:
+	VMOVUPS Y0, (DX)
+	VMOVUPS Y1, 32(DX)
+	ADDQ R8, DX
+	VMOVUPS Y2, (DX)
+	VMOVUPS Y3, 32(DX)
+	ADDQ R8, DX
+	VMOVUPS Y4, (DX)
+	VMOVUPS Y5, 32(DX)
+	ADDQ R8, DX
+	VMOVUPS Y6, (DX)
+	VMOVUPS Y7, 32(DX)
+	ADDQ R8, DX
+	VMOVUPS Y8, (DX)
+	VMOVUPS Y9, 32(DX)
+	ADDQ R8, DX
+	VMOVUPS Y10, (DX)
 	VMOVUPS Y11, 32(DX)
 	VZEROUPPER
 	RET

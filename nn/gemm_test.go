@@ -108,14 +108,23 @@ func checkGemm(t *testing.T, tA, tB bool, m, n, k, threads int, beta float32) {
 func TestKernelMatchesGo(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 1))
 	for _, kb := range []int{0, 1, 7, 256} {
+		for _, add := range []bool{false, true} {
+			checkKernel(t, r, kb, add)
+		}
+	}
+}
+
+func checkKernel(t *testing.T, r *rand.Rand, kb int, add bool) {
+	{
 		a, b := randSlice(r, kb*mr), randSlice(r, kb*nr)
 		c1 := randSlice(r, mr*20)
 		c2 := append([]float32(nil), c1...)
-		kernel(kb, a, b, c1, 20)
-		kernelGo(kb, a, b, c2, 20)
+		kernel(kb, a, b, c1, 20, add)
+		kernelGo(kb, a, b, c2, 20, add)
 		for i := range c1 {
 			if math.Abs(float64(c1[i]-c2[i])) > 1e-4*(1+math.Abs(float64(c2[i]))) {
-				t.Fatalf("kb=%d: kernel c[%d] = %g, Go kernel %g", kb, i, c1[i], c2[i])
+				t.Fatalf("kb=%d add=%v: kernel c[%d] = %g, Go kernel %g",
+					kb, add, i, c1[i], c2[i])
 			}
 		}
 	}

@@ -2,18 +2,28 @@ package nn
 
 // ReLU is the rectifier y = max(x, 0).
 type ReLU struct {
-	y, dx *Tensor
+	threads int
+	y, dx   *Tensor
 }
 
 // Params returns nil: ReLU has no parameters.
 func (r *ReLU) Params() []*Param { return nil }
 
+func (r *ReLU) setThreads(n int) { r.threads = n }
+
+// elementGrain is the smallest chunk of an element-wise loop worth a
+// goroutine of its own.
+const elementGrain = 16384
+
 // Forward applies max(x, 0) element-wise.
 func (r *ReLU) Forward(x *Tensor, train bool) *Tensor {
 	r.y = reshape(r.y, x.C, x.N, x.L)
-	for i, v := range x.Data {
-		r.y.Data[i] = max(v, 0)
-	}
+	parallelFor(r.threads, len(x.Data), elementGrain, func(lo, hi int) {
+		dst := r.y.Data[lo:hi]
+		for i, v := range x.Data[lo:hi] {
+			dst[i] = max(v, 0)
+		}
+	})
 	return r.y
 }
 
@@ -22,12 +32,15 @@ func (r *ReLU) Forward(x *Tensor, train bool) *Tensor {
 func (r *ReLU) Backward(dy *Tensor) *Tensor {
 	mustShape("relu gradient", dy, r.y.C, r.y.N, r.y.L)
 	r.dx = reshape(r.dx, dy.C, dy.N, dy.L)
-	for i, v := range r.y.Data {
-		if v > 0 {
-			r.dx.Data[i] = dy.Data[i]
-		} else {
-			r.dx.Data[i] = 0
+	parallelFor(r.threads, len(dy.Data), elementGrain, func(lo, hi int) {
+		dst, g := r.dx.Data[lo:hi], dy.Data[lo:hi]
+		for i, v := range r.y.Data[lo:hi] {
+			if v > 0 {
+				dst[i] = g[i]
+			} else {
+				dst[i] = 0
+			}
 		}
-	}
+	})
 	return r.dx
 }

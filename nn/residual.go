@@ -15,6 +15,7 @@ type Residual struct {
 	// Act is applied to the sum; nil means none.
 	Act Layer
 
+	threads    int
 	main, skip *Tensor
 	sum, dm    *Tensor
 	ds, dx     *Tensor
@@ -30,6 +31,7 @@ func (r *Residual) Params() []*Param {
 }
 
 func (r *Residual) setThreads(n int) {
+	r.threads = n
 	SetThreads(r.Main, n)
 	SetThreads(r.Skip, n)
 	if r.Act != nil {
@@ -47,14 +49,16 @@ func (r *Residual) Forward(x *Tensor, train bool) *Tensor {
 	}
 	l := min(a.L, b.L)
 	r.sum = reshape(r.sum, a.C, a.N, l)
-	for row := range a.C * a.N {
-		dst := r.sum.Data[row*l : (row+1)*l]
-		pa := a.Data[row*a.L : row*a.L+l]
-		pb := b.Data[row*b.L : row*b.L+l]
-		for t := range dst {
-			dst[t] = pa[t] + pb[t]
+	parallelFor(r.threads, a.C*a.N, elementGrain/l+1, func(lo, hi int) {
+		for row := lo; row < hi; row++ {
+			dst := r.sum.Data[row*l : (row+1)*l]
+			pa := a.Data[row*a.L : row*a.L+l]
+			pb := b.Data[row*b.L : row*b.L+l]
+			for t := range dst {
+				dst[t] = pa[t] + pb[t]
+			}
 		}
-	}
+	})
 	if r.Act == nil {
 		return r.sum
 	}
@@ -76,9 +80,12 @@ func (r *Residual) Backward(dy *Tensor) *Tensor {
 		panic("nn: residual: a path computed no input gradient")
 	}
 	r.dx = reshape(r.dx, dm.C, dm.N, dm.L)
-	for i := range r.dx.Data {
-		r.dx.Data[i] = dm.Data[i] + ds.Data[i]
-	}
+	parallelFor(r.threads, len(r.dx.Data), elementGrain, func(lo, hi int) {
+		dst, a, b := r.dx.Data[lo:hi], dm.Data[lo:hi], ds.Data[lo:hi]
+		for i := range dst {
+			dst[i] = a[i] + b[i]
+		}
+	})
 	return r.dx
 }
 
