@@ -110,8 +110,14 @@ func (m *MFCC) Compute(dst, samples []float32) {
 	for t := range NumFrames {
 		// Window the frame, reading the signal as if reflect-padded.
 		start := t*m.hop - pad
-		for i, w := range m.window {
-			m.frame[i] = w * float64(samples[reflectIndex(start+i, len(samples))])
+		if start >= 0 && start+m.nfft <= len(samples) {
+			for i, x := range samples[start : start+m.nfft] {
+				m.frame[i] = m.window[i] * float64(x)
+			}
+		} else {
+			for i, w := range m.window {
+				m.frame[i] = w * float64(samples[reflectIndex(start+i, len(samples))])
+			}
 		}
 
 		// Power spectrum, then mel energies and their logarithms.
