@@ -1,0 +1,95 @@
+package sqlite_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/nascent-nas/nascent"
+	"github.com/nascent-nas/nascent/internal/storetest"
+	"github.com/nascent-nas/nascent/sqlite"
+)
+
+func open(t *testing.T, path string) *sqlite.Store {
+	t.Helper()
+	s, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) nascent.Store {
+		return open(t, filepath.Join(t.TempDir(), "study.db"))
+	})
+}
+
+func TestPragmas(t *testing.T) {
+	s := open(t, filepath.Join(t.TempDir(), "study.db"))
+	tests := []struct {
+		pragma string
+		want   string
+	}{
+		{"journal_mode", "wal"},
+		{"synchronous", "1"}, // NORMAL
+		{"foreign_keys", "1"},
+		{"busy_timeout", "30000"},
+		{"user_version", "1"},
+	}
+	for _, tt := range tests {
+		var got string
+		if err := s.DB().QueryRow("PRAGMA " + tt.pragma).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != tt.want {
+			t.Errorf("PRAGMA %s = %s, want %s", tt.pragma, got, tt.want)
+		}
+	}
+}
+
+func TestOpenTwiceAtOnceMigratesOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "study.db")
+	var wg sync.WaitGroup
+	errs := make([]error, 4)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s, err := sqlite.Open(context.Background(), path)
+			if err == nil {
+				s.Close()
+			}
+			errs[i] = err
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("Open #%d = %v", i, err)
+		}
+	}
+}
+
+func TestNewerSchemaIsRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "study.db")
+	s := open(t, path)
+	if _, err := s.DB().Exec("PRAGMA user_version = 99"); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	_, err := sqlite.Open(context.Background(), path)
+	if !errors.Is(err, nascent.ErrConflict) {
+		t.Errorf("Open(schema 99) = %v, want ErrConflict", err)
+	}
+}
+
+func TestOpenUnwritablePath(t *testing.T) {
+	_, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "no", "such", "dir", "x.db"))
+	if err == nil {
+		t.Error("Open(missing directory) = nil, want an error")
+	}
+}
