@@ -17,85 +17,86 @@ const (
 
 // gemm computes C = op(A) op(B) + beta C for row-major matrices, where
 // op(A) is m x k and op(B) is k x n, transposed in storage when tA or tB
-// is set; beta is 0 or 1. The work is split over threads goroutines by
-// columns of C, or by rows when C has few columns. Each element of C is
-// summed by one goroutine in a fixed order, so results do not depend on
-// the thread count.
+// is set; beta is 0 or 1.
+//
+// op(A) is packed once, its panels shared out over threads goroutines;
+// then the goroutines take column ranges of C, each packing its own
+// panels of op(B). Every element of C is summed by one goroutine in a
+// fixed order, so results do not depend on the thread count.
 func gemm(threads int, tA, tB bool, m, n, k int, a []float32, lda int,
 	b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if m == 0 || n == 0 {
 		return
 	}
-	if n >= 2*nr*threads || n >= m {
-		// Split columns in multiples of nr.
-		parallelFor(threads, (n+nr-1)/nr, 1, func(lo, hi int) {
-			j0, j1 := lo*nr, min(hi*nr, n)
-			bOff := j0
-			if tB {
-				bOff = j0 * ldb
+	if k == 0 {
+		if beta == 0 {
+			for i := range m {
+				zero(c[i*ldc : i*ldc+n])
 			}
-			gemmSerial(tA, tB, m, j1-j0, k, a, lda, b[bOff:], ldb, beta,
-				c[j0:], ldc)
-		})
+		}
 		return
 	}
-	parallelFor(threads, (m+mr-1)/mr, 1, func(lo, hi int) {
-		i0, i1 := lo*mr, min(hi*mr, m)
-		aOff := i0 * lda
-		if tA {
-			aOff = i0
+
+	// Pack all of op(A): block p0 of the inner dimension starts at
+	// mPanels*mr*p0, and within it panel ip at ip*mr*kb.
+	mPanels := (m + mr - 1) / mr
+	bufA := packPool.Get().(*[]float32)
+	defer packPool.Put(bufA)
+	*bufA = grow(*bufA, mPanels*mr*k)
+	pa := *bufA
+	parallelFor(threads, mPanels, 4, func(lo, hi int) {
+		for p0 := 0; p0 < k; p0 += kc {
+			kb := min(kc, k-p0)
+			blk := pa[mPanels*mr*p0:]
+			for ip := lo; ip < hi; ip++ {
+				packA(blk[ip*mr*kb:], tA, a, lda, ip*mr, min(mr, m-ip*mr), p0, kb)
+			}
 		}
-		gemmSerial(tA, tB, i1-i0, n, k, a[aOff:], lda, b, ldb, beta,
-			c[i0*ldc:], ldc)
+	})
+
+	// Multiply, by column ranges.
+	nPanels := (n + nr - 1) / nr
+	parallelFor(threads, nPanels, 1, func(lo, hi int) {
+		gemmCols(tB, m, k, pa, b, ldb, beta, c, ldc, lo*nr, min(hi*nr, n))
 	})
 }
 
 // packPool recycles packing buffers between calls.
 var packPool = sync.Pool{New: func() any { return new([]float32) }}
 
-// gemmSerial is gemm on the calling goroutine.
-func gemmSerial(tA, tB bool, m, n, k int, a []float32, lda int,
-	b []float32, ldb int, beta float32, c []float32, ldc int) {
-	if k == 0 && beta == 0 {
-		for i := range m {
-			zero(c[i*ldc : i*ldc+n])
-		}
-	}
+// gemmCols computes columns [j0, j1) of C from the packed op(A).
+func gemmCols(tB bool, m, k int, pa, b []float32, ldb int, beta float32,
+	c []float32, ldc, j0, j1 int) {
 	mPanels := (m + mr - 1) / mr
-	bufA := packPool.Get().(*[]float32)
 	bufB := packPool.Get().(*[]float32)
-	defer packPool.Put(bufA)
 	defer packPool.Put(bufB)
-	*bufA = grow(*bufA, mPanels*mr*kc)
 	*bufB = grow(*bufB, nc*kc)
-	pa, pb := *bufA, *bufB
+	pb := *bufB
 	var edge [mr * nr]float32
 	for p0 := 0; p0 < k; p0 += kc {
 		kb := min(kc, k-p0)
+		blk := pa[mPanels*mr*p0:]
 		// The first block overwrites C unless beta asks to keep it.
 		add := p0 > 0 || beta != 0
-		for ip := range mPanels {
-			packA(pa[ip*mr*kb:], tA, a, lda, ip*mr, min(mr, m-ip*mr), p0, kb)
-		}
-		for j0 := 0; j0 < n; j0 += nc {
-			nb := min(nc, n-j0)
+		for jb := j0; jb < j1; jb += nc {
+			nb := min(nc, j1-jb)
 			for jp := 0; jp*nr < nb; jp++ {
-				packB(pb[jp*nr*kb:], tB, b, ldb, p0, kb, j0+jp*nr,
+				packB(pb[jp*nr*kb:], tB, b, ldb, p0, kb, jb+jp*nr,
 					min(nr, nb-jp*nr))
 			}
 			for jp := 0; jp*nr < nb; jp++ {
 				cols := min(nr, nb-jp*nr)
 				for ip := range mPanels {
 					rows := min(mr, m-ip*mr)
-					ct := c[ip*mr*ldc+j0+jp*nr:]
-					ap, bp := pa[ip*mr*kb:], pb[jp*nr*kb:]
+					ct := c[ip*mr*ldc+jb+jp*nr:]
+					ap, bp := blk[ip*mr*kb:], pb[jp*nr*kb:]
 					if rows == mr && cols == nr {
 						kernel(kb, ap, bp, ct, ldc, add)
 						continue
 					}
 					// A partial tile: compute it whole into a scratch
-					// tile (the packed panels are zero-padded) and add
-					// the valid part.
+					// tile (the packed panels are zero-padded) and copy
+					// or add the valid part.
 					kernel(kb, ap, bp, edge[:], nr, false)
 					for i := range rows {
 						row := ct[i*ldc : i*ldc+cols]
@@ -156,18 +157,7 @@ func packB(dst []float32, tB bool, b []float32, ldb, p0, kb, j0, cols int) {
 		zero(dst)
 	}
 	if tB && cols == nr {
-		// Sixteen source rows read side by side, the panel written in
-		// order: a transpose without scattered stores.
-		var src [nr][]float32
-		for j := range nr {
-			src[j] = b[(j0+j)*ldb+p0 : (j0+j)*ldb+p0+kb]
-		}
-		for p := range kb {
-			d := (*[nr]float32)(dst[p*nr : p*nr+nr])
-			for j := range d {
-				d[j] = src[j][p]
-			}
-		}
+		packTransposed(dst, b[j0*ldb+p0:], ldb, kb)
 		return
 	}
 	if tB {
@@ -213,6 +203,25 @@ func kernelGo(kb int, a, b, c []float32, ldc int, add bool) {
 		}
 		for j := range row {
 			row[j] += acc[i][j]
+		}
+	}
+}
+
+// packTransposedGo writes dst[p*nr+j] = b[j*ldb+p] for j in [0, nr) and
+// p in [from, kb): sixteen source rows read side by side, the panel
+// written in order.
+func packTransposedGo(dst, b []float32, ldb, from, kb int) {
+	if from >= kb {
+		return
+	}
+	var src [nr][]float32
+	for j := range nr {
+		src[j] = b[j*ldb : j*ldb+kb]
+	}
+	for p := from; p < kb; p++ {
+		d := (*[nr]float32)(dst[p*nr : p*nr+nr])
+		for j := range d {
+			d[j] = src[j][p]
 		}
 	}
 }

@@ -29,3 +29,22 @@ func kernel(kb int, a, b, c []float32, ldc int, add bool) {
 	}
 	kern6x16(kb, &a[0], &b[0], &c[0], ldc, flag)
 }
+
+// transpose16 is the AVX2 transposing pack of packB, in gemm_amd64.s.
+//
+//go:noescape
+func transpose16(blocks int, src *float32, ldb int, dst *float32)
+
+// packTransposed writes dst[p*nr+j] = b[j*ldb+p] for j in [0, nr) and p
+// in [0, kb).
+func packTransposed(dst, b []float32, ldb, kb int) {
+	done := 0
+	if hasFMA && kb >= 8 {
+		// Bounds the assembly relies on.
+		_ = b[(nr-1)*ldb+kb-1]
+		_ = dst[kb*nr-1]
+		done = kb / 8 * 8
+		transpose16(kb/8, &b[0], ldb, &dst[0])
+	}
+	packTransposedGo(dst, b, ldb, done, kb)
+}

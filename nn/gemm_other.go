@@ -7,3 +7,9 @@ package nn
 func kernel(kb int, a, b, c []float32, ldc int, add bool) {
 	kernelGo(kb, a, b, c, ldc, add)
 }
+
+// packTransposed writes dst[p*nr+j] = b[j*ldb+p] for j in [0, nr) and p
+// in [0, kb).
+func packTransposed(dst, b []float32, ldb, kb int) {
+	packTransposedGo(dst, b, ldb, 0, kb)
+}
