@@ -11,7 +11,8 @@ import (
 // and a hostile file from exhausting memory; real spaces are far below.
 const (
 	maxNodes   = 100_000 // parameters and constants after alias expansion
-	maxListLen = 10_000  // the exclusive max of a choice list
+	maxListLen = 1_000   // the exclusive max of a choice list
+	maxWidth   = 1e6     // values in one sample
 	maxExact   = 1 << 53 // integer bounds beyond this lose float64 precision
 )
 

@@ -173,16 +173,20 @@ func (c *choice) stats() (int, *big.Int) {
 	for _, o := range c.opts {
 		np, ns := o.stats()
 		params += np
-		if ns == nil || size == nil {
-			size = nil
-			continue
-		}
-		size.Add(size, ns)
+		size = sizeAdd(size, ns)
 	}
 	if len(c.opts) > 1 {
 		params++ // the pick itself
 	}
 	return params, size
+}
+
+func (c *choice) width() float64 {
+	w := 0.0
+	for _, o := range c.opts {
+		w = max(w, o.width())
+	}
+	return w
 }
 
 func (c *choice) mutable() bool {

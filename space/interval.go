@@ -179,6 +179,8 @@ func (iv *interval) stepFloat(r *rand.Rand, x float64) float64 {
 	}
 }
 
+func (iv *interval) width() float64 { return 1 }
+
 func (iv *interval) stats() (int, *big.Int) {
 	if !iv.discrete() {
 		return 1, nil

@@ -146,19 +146,14 @@ func (l *choiceList) stats() (int, *big.Int) {
 	if l.max-l.min > 1 {
 		params++
 	}
-	if es == nil {
-		if l.max-1 == 0 {
-			return params, big.NewInt(1) // only the empty list
-		}
-		return params, nil
-	}
 	size := new(big.Int)
-	pow := new(big.Int)
 	for n := l.min; n < l.max; n++ {
-		size.Add(size, pow.Exp(es, big.NewInt(int64(n)), nil))
+		size = sizeAdd(size, sizePow(es, n))
 	}
 	return params, size
 }
+
+func (l *choiceList) width() float64 { return 1 + float64(l.max-1)*l.elem.width() }
 
 // mutable holds when the length can change, or when elements always
 // exist and can always change.

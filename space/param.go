@@ -33,6 +33,10 @@ type param interface {
 
 	// mutable reports whether every state of the node offers a mutation.
 	mutable() bool
+
+	// width returns the largest number of values a sample of the node
+	// can hold, counting every scalar, list and map.
+	width() float64
 }
 
 // constant is a fixed value: a scalar, or a key that starts and ends with
@@ -43,6 +47,7 @@ func (c *constant) sample(*rand.Rand) any { return nil }
 func (c *constant) value(any) any         { return c.v }
 func (c *constant) count(any) int         { return 0 }
 func (c *constant) mutable() bool         { return false }
+func (c *constant) width() float64        { return 1 }
 
 func (c *constant) stats() (int, *big.Int) { return 0, big.NewInt(1) }
 
@@ -148,13 +153,17 @@ func (n *nested) stats() (int, *big.Int) {
 	for _, p := range n.params {
 		np, ns := p.stats()
 		params += np
-		if ns == nil || size == nil {
-			size = nil
-			continue
-		}
-		size.Mul(size, ns)
+		size = sizeMul(size, ns)
 	}
 	return params, size
+}
+
+func (n *nested) width() float64 {
+	w := 1.0
+	for _, p := range n.params {
+		w += p.width()
+	}
+	return w
 }
 
 func (n *nested) mutable() bool {

@@ -40,6 +40,8 @@ func TestParseValid(t *testing.T) {
 		{"subset of all", "s: {choices: [a, b], size: 2}\nt: [1, 2]", 1, "2"},
 		{"partition", "p: {choices: [a, b, c], partitions: 2}", 1, "6"},
 		{"partition alias", "p: {choices: [a, b, c, d], partition: 3}", 1, "36"},
+		{"partition of singletons", "p: {choices: [a, b, c], partitions: 3}", 1, "6"},
+		{"partition of one group", "p: {choices: [a, b, c], partitions: 1}\nq: [1, 2]", 1, "2"},
 		{"underscore key literal", "_target_: [1, 2]\na: [1, 2]", 1, "2"},
 		{"min max without choices are constants", "clip: {min: 0, max: 1}\na: [1, 2]", 1, "2"},
 		{"anchor and alias", "a: &x [1, 2]\nb: *x", 2, "4"},
@@ -60,7 +62,24 @@ func TestParseValid(t *testing.T) {
 			if got := sizeString(s.Size()); got != tt.size {
 				t.Errorf("Size() = %q, want %q", got, tt.size)
 			}
+			if tt.size == "" && s.SizeString() != "unbounded" {
+				t.Errorf("SizeString() = %q, want unbounded", s.SizeString())
+			}
 		})
+	}
+}
+
+func TestSizeTooLarge(t *testing.T) {
+	s := mustParse(t, "l: {min: 0, max: 900, choices: [{m: {min: 0, max: 900, choices: [a, b]}}]}")
+	if s.Size() != nil || s.SizeString() != "too large to count" {
+		t.Errorf("Size() = %v, SizeString() = %q, want nil and too large to count",
+			s.Size(), s.SizeString())
+	}
+	// 16^999 = 2^3996 points are still counted exactly.
+	s = mustParse(t, "l: {min: 999, max: 1000, choices: [a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p]}")
+	want := new(big.Int).Lsh(big.NewInt(1), 3996)
+	if got := s.Size(); got == nil || got.Cmp(want) != 0 {
+		t.Errorf("Size() = %v, want 2^3996", got)
 	}
 }
 
@@ -96,7 +115,7 @@ func TestParseInvalid(t *testing.T) {
 		{"choice list unknown key", "l: {min: 1, max: 3, choices: [a], mx: 2}\n", "1:35: l.mx: unknown key in a choice list (did you mean max?)"},
 		{"choice list float min", "l: {min: 1.5, max: 3, choices: [a]}\n", "1:10: l.min: must be an integer, got 1.5"},
 		{"choice list choices not list", "l: {min: 1, max: 3, choices: a}\n", "1:30: l.choices: must be a list"},
-		{"choice list huge max", "l: {min: 0, max: 100000, choices: [a, b]}\n", "1:18: l.max: must be at most 10000"},
+		{"choice list huge max", "l: {min: 0, max: 100000, choices: [a, b]}\n", "1:18: l.max: must be at most 1000"},
 		{"nested error path", "model:\n  major_blocks:\n    min: 1\n    max: 3\n    choices:\n      - minor_blocks: {min: -1, max: 2, choices: [c]}\n",
 			"6:29: model.major_blocks.choices[0].minor_blocks.min: must be >= 0, got -1"},
 		{"interval lower >= upper", "x: {lower: 2, upper: 1}\n", "1:22: x.upper: must be greater than lower 2, got 1"},
@@ -125,6 +144,8 @@ func TestParseInvalid(t *testing.T) {
 		{"partition too many", "p: {choices: [a, b], partition: 3}\n", "1:33: p.partition: must be between 1 and the number of choices 2, got 3"},
 		{"partition both aliases", "p: {choices: [a, b, c], partition: 2, partitions: 2}\n", "1:39: p.partitions: partitions and its alias partition both given"},
 		{"subset and partition keys", "p: {choices: [a, b, c], size: 1, partitions: 2}\n", "1:34: p.partitions: unknown key in a subset"},
+		{"sample too wide", "l: {min: 0, max: 1000, choices: [{m: {min: 0, max: 1000, choices: [a, b]}}]}\n",
+			"1:1: : a sample could hold up to 1e+06 values"},
 		{"no mutation", "a: 1\nb: [x]\nc: {lower: 1, upper: 2, int: true}\n", "1:1: : the space offers no mutation"},
 		{"no mutation empty", "{}\n", "1:1: : the space offers no mutation"},
 		{"no mutation choice list", "l: {min: 0, max: 1, choices: [a, b]}\n", "1:1: : the space offers no mutation"},

@@ -354,6 +354,36 @@ func TestPartitions(t *testing.T) {
 	}
 }
 
+// TestPartitionOfSingletons checks that a partition with one element per
+// group mutates by swapping two elements.
+func TestPartitionOfSingletons(t *testing.T) {
+	s := mustParse(t, "p: {choices: [a, b, c], partitions: 3}")
+	r := newRand(3)
+	seen := make(map[string]bool)
+	c := s.Sample(r)
+	for range 500 {
+		child, _, err := s.Mutate(r, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before, after := groupOf(c.Values["p"]), groupOf(child.Values["p"])
+		moved := 0
+		for e, g := range before {
+			if after[e] != g {
+				moved++
+			}
+		}
+		if moved != 2 {
+			t.Fatalf("swap %v -> %v changed %d elements, want 2", c.Values["p"], child.Values["p"], moved)
+		}
+		seen[format(child.Values["p"])] = true
+		c = child
+	}
+	if len(seen) != 6 {
+		t.Errorf("mutations reached %d of the 6 orders", len(seen))
+	}
+}
+
 func groupOf(v any) map[string]int {
 	m := make(map[string]int)
 	for g, grp := range v.([]any) {

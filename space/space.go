@@ -119,6 +119,11 @@ func build(y *ynode, path string, errs *errorList) (*Space, error) {
 	if root == nil || len(errs.errs) > 0 {
 		return nil, errs.err()
 	}
+	if w := root.width(); w > maxWidth {
+		errs.add(y.pos, path, "a sample could hold up to %.3g values, more than the "+
+			"%.0g allowed: lower the max of the choice lists", w, float64(maxWidth))
+		return nil, errs.err()
+	}
 	if !root.mutable() {
 		errs.add(y.pos, path, "the space offers no mutation: every parameter has a "+
 			"single value, so evolution could never make a child")
@@ -131,19 +136,34 @@ func build(y *ynode, path string, errs *errorList) (*Space, error) {
 
 // NumParams returns the number of parameters the space defines: every
 // choice of more than one element, choice list of more than one length,
-// interval, subset and partition of more than one point, counted once
-// where it is written, including those inside choices.
+// interval, subset and partition of more than one point, including those
+// inside the elements of choices. A parameter is counted once where it
+// is defined, not once per sampled use; a part reached through two
+// aliases counts twice.
 func (s *Space) NumParams() int { return s.params }
 
-// Size returns the number of points of the space, or nil when a
-// continuous interval makes it unbounded. Points are counted in the
-// space's tree: two elements of a choice that give the same value count
-// twice. The result is the caller's.
+// Size returns the number of points of the space, or nil when it is
+// unbounded (a continuous interval) or too large to count exactly (more
+// than about 2^4096 points); SizeString tells the two apart. Points are
+// counted in the space's tree: two elements of a choice that give the
+// same value count twice. The result is the caller's.
 func (s *Space) Size() *big.Int {
-	if s.size == nil {
+	if s.size == nil || s.size == tooLarge {
 		return nil
 	}
 	return new(big.Int).Set(s.size)
+}
+
+// SizeString returns Size in decimal, "unbounded", or "too large to
+// count".
+func (s *Space) SizeString() string {
+	switch s.size {
+	case nil:
+		return "unbounded"
+	case tooLarge:
+		return "too large to count"
+	}
+	return s.size.String()
 }
 
 // state is the private State of a candidate made by a Space.

@@ -103,12 +103,13 @@ func (s *subset) unchosen(r *rand.Rand, idx subsetState) int {
 }
 
 func (s *subset) stats() (int, *big.Int) {
-	size := new(big.Int).Binomial(int64(len(s.choices)), int64(s.size))
-	if size.Cmp(big.NewInt(1)) == 0 {
-		return 0, size
+	if !s.mutable() {
+		return 0, big.NewInt(1)
 	}
-	return 1, size
+	return 1, binomialSize(len(s.choices), s.size)
 }
+
+func (s *subset) width() float64 { return 1 + float64(s.size) }
 
 // partition splits choices into k non-empty groups. Groups are numbered:
 // moving every element of group 0 to group 1 and back gives a different
@@ -190,12 +191,24 @@ func (p *partition) count(any) int {
 	return 0
 }
 
-func (p *partition) mutable() bool { return p.k > 1 && len(p.choices) > p.k }
+func (p *partition) mutable() bool { return p.k > 1 }
 
 // mutate moves one element, drawn among those whose group keeps another,
-// to another group drawn uniformly.
+// to another group drawn uniformly. When every group holds one element,
+// nothing can move without emptying a group, and two elements swap
+// groups instead.
 func (p *partition) mutate(r *rand.Rand, st any, _ int, path string) (any, string) {
 	g := st.(partitionState)
+	out := slices.Clone(g)
+	if len(g) == p.k {
+		a := r.IntN(len(g))
+		b := r.IntN(len(g) - 1)
+		if b >= a {
+			b++
+		}
+		out[a], out[b] = g[b], g[a]
+		return out, describe(path, p.value(g), p.value(out))
+	}
 	sizes := make([]int, p.k)
 	for _, gi := range g {
 		sizes[gi]++
@@ -211,27 +224,16 @@ func (p *partition) mutate(r *rand.Rand, st any, _ int, path string) (any, strin
 	if to >= g[e] {
 		to++
 	}
-	out := slices.Clone(g)
 	out[e] = to
 	return out, describe(path, p.value(g), p.value(out))
 }
 
-// stats counts the surjections of n elements onto k numbered groups,
-// sum over j of (-1)^j C(k, j) (k-j)^n.
+// stats counts the surjections of the choices onto the numbered groups.
 func (p *partition) stats() (int, *big.Int) {
-	n, k := int64(len(p.choices)), int64(p.k)
-	size := new(big.Int)
-	term := new(big.Int)
-	for j := int64(0); j <= k; j++ {
-		term.Binomial(k, j)
-		term.Mul(term, new(big.Int).Exp(big.NewInt(k-j), big.NewInt(n), nil))
-		if j%2 == 1 {
-			term.Neg(term)
-		}
-		size.Add(size, term)
+	if p.k == 1 {
+		return 0, big.NewInt(1)
 	}
-	if size.Cmp(big.NewInt(1)) == 0 {
-		return 0, size
-	}
-	return 1, size
+	return 1, surjectionSize(len(p.choices), p.k)
 }
+
+func (p *partition) width() float64 { return 1 + float64(p.k+len(p.choices)) }

@@ -257,7 +257,7 @@ func format(v any) string {
 	case nil:
 		return "null"
 	case string:
-		if x == "" || strings.ContainsAny(x, " ,:[]{}\"") {
+		if needsQuotes(x) {
 			return strconv.Quote(x)
 		}
 		return x
@@ -273,4 +273,17 @@ func format(v any) string {
 		return fmt.Sprint(v)
 	}
 	return string(b)
+}
+
+// needsQuotes reports whether a string would read as something else, or
+// run into its neighbours, if written bare.
+func needsQuotes(s string) bool {
+	switch strings.ToLower(s) {
+	case "", "true", "false", "null", "~", "yes", "no", "on", "off":
+		return true
+	}
+	if _, err := strconv.ParseFloat(s, 64); err == nil {
+		return true
+	}
+	return strings.ContainsAny(s, " ,:[]{}\"'#&*!|>%@`")
 }

@@ -52,7 +52,7 @@ type spaceCheck struct {
 	File   string          `json:"file"`
 	Valid  bool            `json:"valid"`
 	Params int             `json:"params,omitempty"`
-	Size   string          `json:"size,omitempty"` // decimal, or "unbounded"
+	Size   string          `json:"size,omitempty"` // decimal, "unbounded" or "too large to count"
 	Errors []spaceCheckErr `json:"errors,omitempty"`
 }
 
@@ -131,10 +131,7 @@ func checkOne(file string) (spaceCheck, error) {
 	}
 	res.Valid = true
 	res.Params = s.NumParams()
-	res.Size = "unbounded"
-	if n := s.Size(); n != nil {
-		res.Size = n.String()
-	}
+	res.Size = s.SizeString()
 	return res, nil
 }
 
