@@ -83,10 +83,14 @@ func (s *Store) CreateStudy(ctx context.Context, st nascent.Study) error {
 	if st.Name == "" {
 		return fmt.Errorf("create study: %w: empty name", nascent.ErrInvalid)
 	}
+	config := st.Config
+	if config == nil {
+		config = []byte{} // the column is NOT NULL; nil means empty
+	}
 	_, err := s.db.ExecContext(ctx, `INSERT INTO studies
 		(name, config, fingerprint, seed, created) VALUES (?, ?, ?, ?, ?)`,
-		st.Name, st.Config, st.Fingerprint, int64(st.Seed), nanos(st.Created))
-	if isConstraint(err) {
+		st.Name, config, st.Fingerprint, int64(st.Seed), nanos(st.Created))
+	if isDuplicate(err) {
 		return fmt.Errorf("create study %q: %w: it exists", st.Name, nascent.ErrConflict)
 	}
 	return wrapErr("create study", err)
@@ -242,10 +246,10 @@ func wrapErr(op string, err error) error {
 	return fmt.Errorf("%s: %w", op, err)
 }
 
-// isConstraint reports whether err is an SQLite constraint violation.
-func isConstraint(err error) bool {
+// isDuplicate reports whether err is a primary key violation.
+func isDuplicate(err error) bool {
 	var coded interface{ Code() int }
-	return errors.As(err, &coded) && coded.Code()&0xff == 19 // SQLITE_CONSTRAINT
+	return errors.As(err, &coded) && coded.Code() == 1555 // SQLITE_CONSTRAINT_PRIMARYKEY
 }
 
 func nanos(t time.Time) int64 {

@@ -90,6 +90,12 @@ func testStudyErrors(t *testing.T, s nascent.Store) {
 	if err := s.CreateStudy(ctx, nascent.Study{}); !errors.Is(err, nascent.ErrInvalid) {
 		t.Errorf("CreateStudy(no name) = %v, want ErrInvalid", err)
 	}
+	if err := s.CreateStudy(ctx, nascent.Study{Name: "no config"}); err != nil {
+		t.Errorf("CreateStudy(nil config) = %v, want success", err)
+	}
+	if got, err := s.Study(ctx, "no config"); err != nil || len(got.Config) != 0 {
+		t.Errorf("Study(nil config) = %+v, %v; want an empty config", got, err)
+	}
 	if _, err := s.Study(ctx, "b"); !errors.Is(err, nascent.ErrNotFound) {
 		t.Errorf("Study(missing) = %v, want ErrNotFound", err)
 	}
