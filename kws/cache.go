@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"hash/crc32"
 	"io"
 	"math"
@@ -171,7 +170,6 @@ func readCache(path string) (*Dataset, error) {
 	r := &cacheReader{
 		r:    bufio.NewReaderSize(io.TeeReader(io.LimitReader(f, st.Size()-4), crc), 1<<20),
 		left: st.Size() - 4,
-		crc:  crc,
 	}
 	ds, err := r.dataset()
 	if err != nil {
@@ -192,7 +190,6 @@ func readCache(path string) (*Dataset, error) {
 type cacheReader struct {
 	r    *bufio.Reader
 	left int64
-	crc  hash.Hash32
 	buf  [4]byte
 }
 

@@ -350,8 +350,9 @@ func (ds *Dataset) part(id splitID) *Split {
 // Standardize shifts and scales every split by the mean and standard
 // deviation of all training features (two scalars, as the PyTorch
 // reference does), so that training features have mean 0 and standard
-// deviation 1. Running it twice changes nothing more. An empty or
-// constant training split leaves the features unchanged.
+// deviation 1. Running it again changes nothing beyond rounding. A
+// training split of fewer than two values, or a constant one, leaves the
+// features unchanged.
 func (ds *Dataset) Standardize() {
 	var sum, sq float64
 	for _, v := range ds.Train.X {

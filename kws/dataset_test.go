@@ -402,3 +402,17 @@ func BenchmarkLoadFSDD(b *testing.B) {
 		}
 	})
 }
+
+func TestLoadCancelled(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 20 {
+		rel := fmt.Sprintf("recordings/%d_spk_%d.wav", i%10, i)
+		writeFile(t, dir, rel, makeWAV(wavSpec{data: tone(8000, 800, 440, 0, uint64(i))}))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := Load(ctx, dir, LoadOptions{NoCache: true})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("Load with a cancelled context = %v, want context.Canceled", err)
+	}
+}

@@ -146,7 +146,8 @@ func parseFormat(b []byte) (wavFormat, error) {
 // decodePCM16 scales little-endian 16-bit samples to [-1, 1).
 func decodePCM16(b []byte, f wavFormat) (Clip, error) {
 	if len(b)%2 != 0 {
-		return Clip{}, badWAV("data chunk of %d bytes, not a whole number of 16-bit samples", len(b))
+		return Clip{}, badWAV("data chunk of %d bytes, not a whole number "+
+			"of 16-bit samples", len(b))
 	}
 	s := make([]float32, len(b)/2)
 	for i := range s {

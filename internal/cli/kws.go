@@ -62,18 +62,24 @@ Progress goes to stderr. Features are cached per dataset (see --cache-dir).`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.data, "data", os.Getenv("NASCENT_DATA"),
-		"dataset folder: FSDD (holding recordings/, or recordings/ itself) or Speech Commands (default $NASCENT_DATA)")
+		"dataset folder: FSDD (holding recordings/, or recordings/ itself) "+
+			"or Speech Commands (default $NASCENT_DATA)")
 	fl.StringVar(&f.config, "config", os.Getenv("NASCENT_CONFIG"),
 		"candidate file, YAML or JSON (default $NASCENT_CONFIG)")
-	fl.StringVar(&f.layout, "layout", "", "dataset layout: fsdd or speech_commands (default: detect)")
+	fl.StringVar(&f.layout, "layout", "",
+		"dataset layout: fsdd or speech_commands (default: detect)")
 	fl.StringVar(&f.cacheDir, "cache-dir", "",
-		"feature cache folder (default $"+kws.CacheDirEnv+", else the user cache folder/nascent/kws)")
-	fl.BoolVar(&f.noCache, "no-cache", false, "compute features without reading or writing the cache")
+		"feature cache folder (default $"+kws.CacheDirEnv+
+			", else the user cache folder/nascent/kws)")
+	fl.BoolVar(&f.noCache, "no-cache", false,
+		"compute features without reading or writing the cache")
 	fl.IntVar(&f.train.Epochs, "epochs", 30, "passes over the training split")
 	fl.IntVar(&f.train.BatchSize, "batch-size", 64, "examples per training step")
 	fl.Float64Var(&f.train.LearningRate, "lr", 3e-3, "peak learning rate")
-	fl.Float64Var(&f.train.WeightDecay, "weight-decay", 1e-4, "AdamW decoupled weight decay (0 for none)")
-	fl.StringVar(&f.train.Schedule, "schedule", "onecycle", "learning rate schedule: onecycle or cosine")
+	fl.Float64Var(&f.train.WeightDecay, "weight-decay", 1e-4,
+		"AdamW decoupled weight decay (0 for none)")
+	fl.StringVar(&f.train.Schedule, "schedule", "onecycle",
+		"learning rate schedule: onecycle or cosine")
 	fl.Uint64Var(&f.seed, "seed", 0, "seed for weights, example order and dropout")
 	fl.IntVar(&f.train.Threads, "threads", 0, "cores to use (default all)")
 	return cmd
@@ -81,7 +87,8 @@ Progress goes to stderr. Features are cached per dataset (see --cache-dir).`,
 
 // runKWSTrain is `nascent kws train`: candidate, data, model, training,
 // metrics, in that order.
-func runKWSTrain(ctx context.Context, f kwsTrainFlags, args []string, stdout, stderr io.Writer) error {
+func runKWSTrain(ctx context.Context, f kwsTrainFlags, args []string,
+	stdout, stderr io.Writer) error {
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 
 	// The candidate: file, then overrides.
@@ -226,8 +233,9 @@ func reportEpoch(stdout, stderr io.Writer, r kws.EpochReport, epochs int) {
 	if err == nil { // non-finite values cannot be JSON; the final metrics say so
 		fmt.Fprintf(stdout, "%s%s\n", local.ReportTag, line)
 	}
-	fmt.Fprintf(stderr, "epoch %d/%d: train loss %.4f, accuracy %.4f; val loss %.4f, error %.4f (%.1fs)\n",
-		r.Epoch, epochs, r.TrainLoss, r.TrainAccuracy, r.ValLoss, r.ValError, r.Seconds)
+	fmt.Fprintf(stderr, "epoch %d/%d: train loss %.4f, accuracy %.4f; "+
+		"val loss %.4f, error %.4f (%.1fs)\n", r.Epoch, epochs,
+		r.TrainLoss, r.TrainAccuracy, r.ValLoss, r.ValError, r.Seconds)
 }
 
 // kwsMetrics gathers the final metrics of a trial.

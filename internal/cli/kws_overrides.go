@@ -327,7 +327,9 @@ func (p *valueParser) primitive() (any, error) {
 // for zero itself, floats with a dot or an exponent, inf and nan.
 var (
 	hydraInt   = regexp.MustCompile(`^[+-]?(0|[1-9](_?[0-9])*)$`)
-	hydraFloat = regexp.MustCompile(`^[+-]?(([0-9](_?[0-9])*)?\.[0-9](_?[0-9])*|[0-9](_?[0-9])*\.?)([eE][+-]?[0-9](_?[0-9])*)?$`)
+	hydraFloat = regexp.MustCompile(`^[+-]?` +
+		`(([0-9](_?[0-9])*)?\.[0-9](_?[0-9])*|[0-9](_?[0-9])*\.?)` + // mantissa
+		`([eE][+-]?[0-9](_?[0-9])*)?$`) // exponent
 )
 
 // typedPrimitive types unquoted text the way Hydra does.
