@@ -8,6 +8,8 @@ import (
 	"math"
 	"os"
 	"strconv"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -71,6 +73,11 @@ func fakeTrial(args []string) int {
 	}
 	fmt.Fprintf(f, "pid %d attempt %s\n", os.Getpid(), os.Getenv("NASCENT_ATTEMPT"))
 	f.Close()
+	if mode, ok := values["mode"].(string); ok {
+		if code, done := misbehave(mode); done {
+			return code
+		}
+	}
 	if len(args) > 0 {
 		ms, _ := strconv.Atoi(args[0])
 		time.Sleep(time.Duration(ms) * time.Millisecond)
@@ -164,4 +171,37 @@ func processController(store nascent.Store, a controllerArgs) (*study.Controller
 // near reports whether a and b agree to within float rounding.
 func near(a, b float64) bool {
 	return math.Abs(a-b) <= 1e-12*math.Max(1, math.Abs(b))
+}
+
+// misbehave acts out one way a trial can go wrong. done is false when the
+// trial should go on normally.
+func misbehave(mode string) (code int, done bool) {
+	metrics := os.Getenv("NASCENT_METRICS")
+	switch mode {
+	case "exit":
+		fmt.Fprintln(os.Stderr, "CUDA out of memory")
+		return 3, true
+	case "signal":
+		syscall.Kill(os.Getpid(), syscall.SIGKILL)
+	case "hang":
+		time.Sleep(time.Hour)
+	case "garbage":
+		os.WriteFile(metrics, []byte("loss=0.1"), 0o644)
+		return 0, true
+	case "nan":
+		os.WriteFile(metrics, []byte(`{"loss": NaN}`), 0o644)
+		return 0, true
+	case "nometrics":
+		return 0, true
+	case "flood":
+		line := []byte(strings.Repeat("y", 1023) + "\n")
+		for i := 0; i < 4<<10; i++ {
+			os.Stdout.Write(line)
+		}
+	case "flaky":
+		if os.Getenv("NASCENT_ATTEMPT") == "1" {
+			return 1, true
+		}
+	}
+	return 0, false
 }

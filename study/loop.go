@@ -1,9 +1,8 @@
 package study
 
 import (
-	"context"
-	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/nascent-nas/nascent"
@@ -189,16 +188,18 @@ func (r *run) finish(res result) error {
 	t := r.running[res.trial]
 	delete(r.running, res.trial)
 	out := res.out
-	t.ExitCode, t.Reason = out.ExitCode, out.Reason
+	notes := earlierNotes(t)
+	t.ExitCode, t.Reason = out.ExitCode, withNotes(out.Reason, notes)
 	now := time.Now().UTC()
 	switch {
 	case out.State == nascent.Completed:
 		t.State, t.Metrics = nascent.Completed, out.Metrics
 	case out.State == nascent.Failed && t.Attempt <= r.c.Retries && !r.draining:
-		return r.retry(t)
+		return r.retry(t, notes, out.Reason)
 	case out.State == nascent.Failed && t.Attempt <= r.c.Retries:
 		t.State = nascent.Interrupted
-		t.Reason = fmt.Sprintf("attempt %d: %s; its retry is left to the next run", t.Attempt, out.Reason)
+		t.Reason = joinNotes(notes, fmt.Sprintf("attempt %d: %s", t.Attempt, out.Reason))
+		r.log.Info("retry left to the next run", "trial", t.Number)
 		t.Attempt++
 	case out.State == nascent.Failed:
 		t.State = nascent.Failed
@@ -227,17 +228,39 @@ func (r *run) finish(res result) error {
 	return nil
 }
 
-// retry runs a failed trial again, with its attempt count raised.
-func (r *run) retry(t *nascent.Trial) error {
-	r.log.Info("retrying trial", "trial", t.Number, "attempt", t.Attempt, "reason", t.Reason)
-	t.Reason = fmt.Sprintf("attempt %d: %s", t.Attempt, t.Reason)
+// retry runs a failed trial again, with its attempt count raised. Its
+// reason lists what happened to every attempt so far.
+func (r *run) retry(t *nascent.Trial, notes, reason string) error {
+	r.log.Info("retrying trial", "trial", t.Number, "attempt", t.Attempt, "reason", reason)
+	t.Reason = joinNotes(notes, fmt.Sprintf("attempt %d: %s", t.Attempt, reason))
 	r.observe(t)
 	t.Attempt++
 	return r.start(t)
 }
 
-// Is reports whether err ended a run because the context was cancelled,
-// as opposed to a failure.
-func isCancel(err error) bool {
-	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+// earlierNotes returns the notes of earlier attempts that retry left in a
+// trial's reason, or "".
+func earlierNotes(t *nascent.Trial) string {
+	if t.Attempt > 1 && strings.HasPrefix(t.Reason, "attempt ") {
+		return t.Reason
+	}
+	return ""
+}
+
+// withNotes returns an attempt's reason followed by the earlier notes.
+func withNotes(reason, notes string) string {
+	switch {
+	case notes == "":
+		return reason
+	case reason == "":
+		return notes
+	}
+	return reason + " (earlier: " + notes + ")"
+}
+
+func joinNotes(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
 }
