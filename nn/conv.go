@@ -21,6 +21,7 @@ type Conv1d struct {
 	threads int
 	x       *Tensor // input of the last Forward (not owned)
 	col     []float32
+	packed  packedCol // the im2col matrix, in col
 	y, dx   *Tensor
 	dcol    []float32
 }
@@ -74,42 +75,18 @@ func (c *Conv1d) Forward(x *Tensor, train bool) *Tensor {
 	}
 	c.x = x
 	cols := x.N * lout
-	col := x.Data
-	if !c.direct() {
-		c.col = grow(c.col, c.In*c.Size*cols)
-		col = c.col
-		c.im2col(x, lout, col)
-	}
+	kdim := c.In * c.Size
 	c.y = reshape(c.y, c.Out, x.N, lout)
-	gemm(c.threads, false, false, c.Out, cols, c.In*c.Size,
-		c.Weight.Data, c.In*c.Size, col, cols, 0, c.y.Data, cols)
+	if c.direct() {
+		gemm(c.threads, false, false, c.Out, cols, kdim, c.Weight.Data, kdim,
+			x.Data, cols, 0, c.y.Data, cols)
+		return c.y
+	}
+	c.col = grow(c.col, (cols+nr-1)/nr*nr*kdim)
+	c.packed = c.im2colPacked(x, lout, c.col)
+	gemmSrc(c.threads, false, c.Out, cols, kdim, c.Weight.Data, kdim,
+		c.packed, 0, c.y.Data, cols)
 	return c.y
-}
-
-// im2col writes col[(i*Size+k)][n*lout+t] = x[i][n][t*Stride+k-Pad].
-func (c *Conv1d) im2col(x *Tensor, lout int, col []float32) {
-	cols := x.N * lout
-	parallelFor(c.threads, c.In*c.Size, 4, func(lo, hi int) {
-		for r := lo; r < hi; r++ {
-			i, k := r/c.Size, r%c.Size
-			row := col[r*cols : (r+1)*cols]
-			t0, t1 := c.valid(k, x.L, lout)
-			off := k - c.Pad
-			for n := 0; n < x.N; n++ {
-				src := x.Data[(i*x.N+n)*x.L : (i*x.N+n+1)*x.L]
-				dst := row[n*lout : (n+1)*lout]
-				zero(dst[:t0])
-				zero(dst[t1:])
-				if c.Stride == 1 {
-					copy(dst[t0:t1], src[t0+off:t1+off])
-					continue
-				}
-				for t := t0; t < t1; t++ {
-					dst[t] = src[t*c.Stride+off]
-				}
-			}
-		}
-	})
 }
 
 // valid returns the range [t0, t1) of output steps whose tap k falls
@@ -165,12 +142,13 @@ func (c *Conv1d) Backward(dy *Tensor) *Tensor {
 	mustShape(c.Weight.Name+" gradient", dy, c.Out, x.N, lout)
 	cols := x.N * lout
 	kdim := c.In * c.Size
-	col := x.Data
-	if !c.direct() {
-		col = c.col
+	if c.direct() {
+		gemm(c.threads, false, true, c.Out, kdim, cols, dy.Data, cols,
+			x.Data, cols, 1, c.Weight.Grad, kdim)
+	} else {
+		gemmSrc(c.threads, false, c.Out, kdim, cols, dy.Data, cols,
+			packedColT{c.packed}, 1, c.Weight.Grad, kdim)
 	}
-	gemm(c.threads, false, true, c.Out, kdim, cols, dy.Data, cols,
-		col, cols, 1, c.Weight.Grad, kdim)
 	if c.NoInputGrad {
 		return nil
 	}

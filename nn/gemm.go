@@ -25,6 +25,33 @@ const (
 // fixed order, so results do not depend on the thread count.
 func gemm(threads int, tA, tB bool, m, n, k int, a []float32, lda int,
 	b []float32, ldb int, beta float32, c []float32, ldc int) {
+	gemmSrc(threads, tA, m, n, k, a, lda, denseB{b, ldb, tB}, beta, c, ldc)
+}
+
+// bSource supplies op(B) to gemmSrc as packed panels.
+type bSource interface {
+	// panel returns inner steps [p0, p0+kb) of columns [j0, j0+cols) of
+	// op(B), with j0 a multiple of nr, as a kb x nr panel laid out
+	// dst[p*nr+j] and zero-padded past cols. It fills dst (which has
+	// room for kb*nr values) or returns storage of its own.
+	panel(dst []float32, p0, kb, j0, cols int) []float32
+}
+
+// denseB is a row-major matrix B, transposed in storage when t is set.
+type denseB struct {
+	b   []float32
+	ldb int
+	t   bool
+}
+
+func (d denseB) panel(dst []float32, p0, kb, j0, cols int) []float32 {
+	packB(dst, d.t, d.b, d.ldb, p0, kb, j0, cols)
+	return dst[:kb*nr]
+}
+
+// gemmSrc is gemm with op(B) given as a bSource.
+func gemmSrc(threads int, tA bool, m, n, k int, a []float32, lda int,
+	b bSource, beta float32, c []float32, ldc int) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -57,7 +84,7 @@ func gemm(threads int, tA, tB bool, m, n, k int, a []float32, lda int,
 	// Multiply, by column ranges.
 	nPanels := (n + nr - 1) / nr
 	parallelFor(threads, nPanels, 1, func(lo, hi int) {
-		gemmCols(tB, m, k, pa, b, ldb, beta, c, ldc, lo*nr, min(hi*nr, n))
+		gemmCols(m, k, pa, b, beta, c, ldc, lo*nr, min(hi*nr, n))
 	})
 }
 
@@ -65,13 +92,13 @@ func gemm(threads int, tA, tB bool, m, n, k int, a []float32, lda int,
 var packPool = sync.Pool{New: func() any { return new([]float32) }}
 
 // gemmCols computes columns [j0, j1) of C from the packed op(A).
-func gemmCols(tB bool, m, k int, pa, b []float32, ldb int, beta float32,
+func gemmCols(m, k int, pa []float32, b bSource, beta float32,
 	c []float32, ldc, j0, j1 int) {
 	mPanels := (m + mr - 1) / mr
 	bufB := packPool.Get().(*[]float32)
 	defer packPool.Put(bufB)
 	*bufB = grow(*bufB, nc*kc)
-	pb := *bufB
+	var panels [nc / nr][]float32
 	var edge [mr * nr]float32
 	for p0 := 0; p0 < k; p0 += kc {
 		kb := min(kc, k-p0)
@@ -81,7 +108,7 @@ func gemmCols(tB bool, m, k int, pa, b []float32, ldb int, beta float32,
 		for jb := j0; jb < j1; jb += nc {
 			nb := min(nc, j1-jb)
 			for jp := 0; jp*nr < nb; jp++ {
-				packB(pb[jp*nr*kb:], tB, b, ldb, p0, kb, jb+jp*nr,
+				panels[jp] = b.panel((*bufB)[jp*nr*kb:], p0, kb, jb+jp*nr,
 					min(nr, nb-jp*nr))
 			}
 			for jp := 0; jp*nr < nb; jp++ {
@@ -89,7 +116,7 @@ func gemmCols(tB bool, m, k int, pa, b []float32, ldb int, beta float32,
 				for ip := range mPanels {
 					rows := min(mr, m-ip*mr)
 					ct := c[ip*mr*ldc+jb+jp*nr:]
-					ap, bp := blk[ip*mr*kb:], pb[jp*nr*kb:]
+					ap, bp := blk[ip*mr*kb:], panels[jp]
 					if rows == mr && cols == nr {
 						kernel(kb, ap, bp, ct, ldc, add)
 						continue

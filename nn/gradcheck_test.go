@@ -157,6 +157,10 @@ func TestConv1dGradients(t *testing.T) {
 		{"1 wide stride 2", 4, 3, 1, 2, 0, 2, 6, 1},
 		{"even no padding", 2, 2, 4, 3, 0, 2, 10, 2},
 		{"padding past kernel", 2, 2, 2, 1, 3, 1, 3, 1},
+		// Long enough for whole 16-column panels inside one example, and
+		// at least 16 im2col rows, for the packed fast paths.
+		{"long same", 4, 3, 5, 1, 2, 2, 40, 2},
+		{"long stride 2", 2, 3, 9, 2, 4, 2, 70, 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
