@@ -42,7 +42,7 @@ func (b *builder) param(y *ynode, path string) param {
 	case yMap:
 		return b.mapping(y, path)
 	}
-	return &constant{v: y.val}
+	return newConstant(y.val)
 }
 
 // mapping tells a parameter from a nested space by its keys. Keys lower
@@ -78,7 +78,7 @@ func (b *builder) nested(y *ynode, path string) param {
 	for _, e := range y.keys {
 		var p param
 		if isLiteralKey(e.key) {
-			p = &constant{v: literal(e.val)}
+			p = newConstant(literal(e.val))
 		} else {
 			p = b.param(e.val, joinKey(path, e.key))
 		}
@@ -92,7 +92,7 @@ func (b *builder) nested(y *ynode, path string) param {
 	if !ok {
 		return nil
 	}
-	return n
+	return n.index()
 }
 
 // isLiteralKey reports whether key is of the form _name_.

@@ -223,7 +223,7 @@ func (b *builder) subset(y *ynode, path string) param {
 			"must be between 0 and the number of choices %d, got %d", len(choices), size)
 		return nil
 	}
-	return &subset{choices: choices, size: int(size)}
+	return &subset{choices: choices, enc: encodeAll(choices), size: int(size)}
 }
 
 // partition reads choices and partitions (alias partition).
@@ -249,5 +249,5 @@ func (b *builder) partition(y *ynode, path string) param {
 			"must be between 1 and the number of choices %d, got %d", len(choices), k)
 		return nil
 	}
-	return &partition{choices: choices, k: int(k)}
+	return &partition{choices: choices, enc: encodeAll(choices), k: int(k)}
 }

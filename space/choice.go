@@ -22,10 +22,30 @@ type choice struct {
 	byRank []int
 }
 
-// choiceState is a sampled choice: the option index and its sub-state.
+// choiceState is a sampled choice of an option that is not a constant:
+// the option index and its sub-state. A choice of a constant option has
+// the bare index as its state, which a small int holds without an
+// allocation; choices of constants are most of a typical space.
 type choiceState struct {
 	i   int
 	sub any
+}
+
+// makeChoice returns the state of option i with sub-state sub.
+func makeChoice(i int, sub any) any {
+	if sub == nil {
+		return i
+	}
+	return &choiceState{i: i, sub: sub}
+}
+
+// splitChoice returns the option index and sub-state of a choice state.
+func splitChoice(st any) (int, any) {
+	if i, ok := st.(int); ok {
+		return i, nil
+	}
+	s := st.(*choiceState)
+	return s.i, s.sub
 }
 
 func newChoice(opts []param) *choice {
@@ -64,12 +84,17 @@ func newChoice(opts []param) *choice {
 
 func (c *choice) sample(r *rand.Rand) any {
 	i := r.IntN(len(c.opts))
-	return &choiceState{i: i, sub: c.opts[i].sample(r)}
+	return makeChoice(i, c.opts[i].sample(r))
 }
 
 func (c *choice) value(st any) any {
-	s := st.(*choiceState)
-	return c.opts[s.i].value(s.sub)
+	i, sub := splitChoice(st)
+	return c.opts[i].value(sub)
+}
+
+func (c *choice) hash(b []byte, st any) []byte {
+	i, sub := splitChoice(st)
+	return c.opts[i].hash(b, sub)
 }
 
 // decode finds the first option that accepts v. Two options may produce
@@ -80,7 +105,7 @@ func (c *choice) decode(v any, path string) (any, error) {
 	for i, o := range c.opts {
 		sub, err := o.decode(v, path)
 		if err == nil {
-			return &choiceState{i: i, sub: sub}, nil
+			return makeChoice(i, sub), nil
 		}
 		if first == nil {
 			first = err
@@ -96,37 +121,44 @@ func (c *choice) decode(v any, path string) (any, error) {
 // to another option when there is one; and a re-sample of the active
 // option's sub-space when it has parameters.
 func (c *choice) count(st any) int {
-	s := st.(*choiceState)
-	n := c.opts[s.i].count(s.sub)
+	i, sub := splitChoice(st)
+	if sub == nil {
+		// A constant option: only a move, when there is somewhere to go.
+		return min(len(c.opts)-1, 1)
+	}
+	n := c.opts[i].count(sub)
 	if len(c.opts) > 1 {
 		n++
 	}
-	if c.opts[s.i].mutable() {
+	if c.opts[i].mutable() {
 		n++
 	}
 	return n
 }
 
 func (c *choice) mutate(r *rand.Rand, st any, k int, path string) (any, string) {
-	s := st.(*choiceState)
-	o := c.opts[s.i]
-	n := o.count(s.sub)
+	i, sub := splitChoice(st)
+	o := c.opts[i]
+	n := 0
+	if sub != nil {
+		n = o.count(sub)
+	}
 	if k < n {
-		sub, desc := o.mutate(r, s.sub, k, path)
-		return &choiceState{i: s.i, sub: sub}, desc
+		next, desc := o.mutate(r, sub, k, path)
+		return makeChoice(i, next), desc
 	}
 	k -= n
 	if len(c.opts) > 1 && k == 0 {
-		return c.move(r, s, path)
+		return c.move(r, st, i, path)
 	}
-	return c.resample(r, s, path)
+	return c.resample(r, i, sub, path)
 }
 
 // move switches to another option and samples its sub-space afresh.
-func (c *choice) move(r *rand.Rand, s *choiceState, path string) (any, string) {
-	j := c.other(r, s.i)
-	out := &choiceState{i: j, sub: c.opts[j].sample(r)}
-	return out, describe(path, c.value(s), c.value(out))
+func (c *choice) move(r *rand.Rand, st any, i int, path string) (any, string) {
+	j := c.other(r, i)
+	out := makeChoice(j, c.opts[j].sample(r))
+	return out, describe(path, c.value(st), c.value(out))
 }
 
 // other returns the index of an option other than i: a neighbour in value
@@ -155,17 +187,17 @@ func (c *choice) other(r *rand.Rand, i int) int {
 // resample draws the active option's sub-space afresh until it differs.
 // A sub-space that keeps giving the same value gets a local mutation
 // instead, which always differs.
-func (c *choice) resample(r *rand.Rand, s *choiceState, path string) (any, string) {
-	o := c.opts[s.i]
-	old := o.value(s.sub)
+func (c *choice) resample(r *rand.Rand, i int, sub any, path string) (any, string) {
+	o := c.opts[i]
+	old := o.value(sub)
 	for range maxResample {
-		sub := o.sample(r)
-		if v := o.value(sub); !equalValue(v, old) {
-			return &choiceState{i: s.i, sub: sub}, describe(path, old, v)
+		next := o.sample(r)
+		if v := o.value(next); !equalValue(v, old) {
+			return makeChoice(i, next), describe(path, old, v)
 		}
 	}
-	sub, desc := o.mutate(r, s.sub, r.IntN(o.count(s.sub)), path)
-	return &choiceState{i: s.i, sub: sub}, desc
+	next, desc := o.mutate(r, sub, r.IntN(o.count(sub)), path)
+	return makeChoice(i, next), desc
 }
 
 func (c *choice) stats() (int, *big.Int) {

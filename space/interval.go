@@ -71,6 +71,10 @@ func (iv *interval) value(st any) any {
 	return st.(float64)
 }
 
+func (iv *interval) hash(b []byte, st any) []byte {
+	return appendCanon(b, iv.value(st))
+}
+
 func (iv *interval) decode(v any, path string) (any, error) {
 	f, ok := number(v)
 	if !ok {

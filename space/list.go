@@ -1,6 +1,7 @@
 package space
 
 import (
+	"encoding/binary"
 	"math/big"
 	"math/rand/v2"
 	"strconv"
@@ -32,6 +33,15 @@ func (l *choiceList) value(st any) any {
 		out[i] = l.elem.value(e)
 	}
 	return out
+}
+
+func (l *choiceList) hash(b []byte, st any) []byte {
+	s := st.(listState)
+	b = binary.AppendUvarint(append(b, tagList), uint64(len(s)))
+	for _, e := range s {
+		b = l.elem.hash(b, e)
+	}
+	return b
 }
 
 func (l *choiceList) decode(v any, path string) (any, error) {

@@ -1,8 +1,11 @@
 package space
 
 import (
+	"encoding/binary"
 	"math/big"
 	"math/rand/v2"
+	"slices"
+	"strings"
 )
 
 // param is one node of a parsed search space. The state of a sampled
@@ -15,6 +18,10 @@ type param interface {
 
 	// value returns the canonical value of a state.
 	value(st any) any
+
+	// hash appends the canonical encoding of value(st) to b, the bytes
+	// appendCanon would append, without building the value.
+	hash(b []byte, st any) []byte
 
 	// decode rebuilds a state from a canonical value found at path.
 	decode(v any, path string) (any, error)
@@ -41,7 +48,14 @@ type param interface {
 
 // constant is a fixed value: a scalar, or a key that starts and ends with
 // an underscore such as _target_.
-type constant struct{ v any }
+type constant struct {
+	v   any
+	enc []byte // appendCanon of v
+}
+
+func newConstant(v any) *constant { return &constant{v: v, enc: appendCanon(nil, v)} }
+
+func (c *constant) hash(b []byte, _ any) []byte { return append(b, c.enc...) }
 
 func (c *constant) sample(*rand.Rand) any { return nil }
 func (c *constant) value(any) any         { return c.v }
@@ -66,6 +80,35 @@ func (c *constant) mutate(_ *rand.Rand, st any, _ int, _ string) (any, string) {
 type nested struct {
 	keys   []string // in file order
 	params []param
+
+	// sorted lists the indexes of keys in sorted order, and keyEnc their
+	// canonical encodings, for hashing; set by index.
+	sorted []int
+	keyEnc [][]byte
+}
+
+// index prepares the hashing tables once keys and params are complete.
+func (n *nested) index() *nested {
+	n.sorted = make([]int, len(n.keys))
+	for i := range n.sorted {
+		n.sorted[i] = i
+	}
+	slices.SortFunc(n.sorted, func(a, b int) int { return strings.Compare(n.keys[a], n.keys[b]) })
+	n.keyEnc = make([][]byte, len(n.keys))
+	for i, k := range n.keys {
+		n.keyEnc[i] = appendString(nil, k)
+	}
+	return n
+}
+
+func (n *nested) hash(b []byte, st any) []byte {
+	s := st.([]any)
+	b = binary.AppendUvarint(append(b, tagMap), uint64(len(n.keys)))
+	for _, i := range n.sorted {
+		b = append(b, n.keyEnc[i]...)
+		b = n.params[i].hash(b, s[i])
+	}
+	return b
 }
 
 func (n *nested) sample(r *rand.Rand) any {

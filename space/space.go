@@ -1,6 +1,8 @@
 package space
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math/big"
@@ -180,8 +182,13 @@ func (s *Space) Sample(r *rand.Rand) nascent.Candidate {
 }
 
 func (s *Space) candidate(st []any) nascent.Candidate {
-	v := s.root.value(st).(map[string]any)
-	return nascent.Candidate{Values: v, Hash: Hash(v), State: &state{space: s, root: st}}
+	var buf [1024]byte
+	sum := sha256.Sum256(s.root.hash(buf[:0], st))
+	return nascent.Candidate{
+		Values: s.root.value(st).(map[string]any),
+		Hash:   hex.EncodeToString(sum[:16]),
+		State:  &state{space: s, root: st},
+	}
 }
 
 // Mutate returns a child of parent made by one mutation, drawn uniformly

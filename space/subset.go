@@ -1,6 +1,7 @@
 package space
 
 import (
+	"encoding/binary"
 	"math/big"
 	"math/rand/v2"
 	"slices"
@@ -9,7 +10,8 @@ import (
 // subset is size distinct elements of choices. Its value lists them in
 // the order of choices, so that equal sets have equal values.
 type subset struct {
-	choices []any // canonical, distinct
+	choices []any    // canonical, distinct
+	enc     [][]byte // appendCanon of each choice
 	size    int
 }
 
@@ -38,6 +40,15 @@ func (s *subset) value(st any) any {
 		out[i] = s.choices[k]
 	}
 	return out
+}
+
+func (s *subset) hash(b []byte, st any) []byte {
+	idx := st.(subsetState)
+	b = binary.AppendUvarint(append(b, tagList), uint64(len(idx)))
+	for _, k := range idx {
+		b = append(b, s.enc[k]...)
+	}
+	return b
 }
 
 func (s *subset) decode(v any, path string) (any, error) {
@@ -115,8 +126,18 @@ func (s *subset) width() float64 { return 1 + float64(s.size) }
 // moving every element of group 0 to group 1 and back gives a different
 // point. Within a group, elements keep the order of choices.
 type partition struct {
-	choices []any // canonical, distinct
+	choices []any    // canonical, distinct
+	enc     [][]byte // appendCanon of each choice
 	k       int
+}
+
+// encodeAll returns the canonical encoding of each value.
+func encodeAll(vs []any) [][]byte {
+	enc := make([][]byte, len(vs))
+	for i, v := range vs {
+		enc[i] = appendCanon(nil, v)
+	}
+	return enc
 }
 
 // partitionState holds the group of each element of choices.
@@ -148,6 +169,30 @@ func (p *partition) value(st any) any {
 		groups[gi] = append(groups[gi].([]any), p.choices[e])
 	}
 	return groups
+}
+
+func (p *partition) hash(b []byte, st any) []byte {
+	g := st.(partitionState)
+	b = binary.AppendUvarint(append(b, tagList), uint64(p.k))
+	var small [16]int
+	sizes := small[:0]
+	if p.k > len(small) {
+		sizes = make([]int, 0, p.k)
+	}
+	sizes = sizes[:p.k]
+	clear(sizes)
+	for _, gi := range g {
+		sizes[gi]++
+	}
+	for gi := range p.k {
+		b = binary.AppendUvarint(append(b, tagList), uint64(sizes[gi]))
+		for e, ge := range g {
+			if ge == gi {
+				b = append(b, p.enc[e]...)
+			}
+		}
+	}
+	return b
 }
 
 func (p *partition) decode(v any, path string) (any, error) {

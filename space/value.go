@@ -258,21 +258,87 @@ func format(v any) string {
 		return "null"
 	case string:
 		if needsQuotes(x) {
-			return strconv.Quote(x)
+			return string(appendJSONString(nil, x))
 		}
 		return x
-	case int64:
-		return strconv.FormatInt(x, 10)
 	case float64:
 		return strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	return string(appendJSON(nil, v))
+}
+
+// appendJSON appends v as compact JSON with sorted keys. It is
+// encoding/json's output for canonical values, written without
+// reflection because mutation descriptions are made in the hot loop.
+func appendJSON(b []byte, v any) []byte {
+	switch x := v.(type) {
+	case nil:
+		return append(b, "null"...)
 	case bool:
-		return strconv.FormatBool(x)
+		return strconv.AppendBool(b, x)
+	case int64:
+		return strconv.AppendInt(b, x, 10)
+	case float64:
+		return appendJSONFloat(b, x)
+	case string:
+		return appendJSONString(b, x)
+	case []any:
+		b = append(b, '[')
+		for i, e := range x {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSON(b, e)
+		}
+		return append(b, ']')
+	case map[string]any:
+		var small [16]string
+		keys := small[:0]
+		for k := range x {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		b = append(b, '{')
+		for i, k := range keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, k)
+			b = append(b, ':')
+			b = appendJSON(b, x[k])
+		}
+		return append(b, '}')
 	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprint(v)
+	return fmt.Appendf(b, "%v", v)
+}
+
+// appendJSONFloat formats a float as encoding/json does.
+func appendJSONFloat(b []byte, f float64) []byte {
+	abs := math.Abs(f)
+	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		b = strconv.AppendFloat(b, f, 'e', -1, 64)
+		// Go writes a two-digit exponent, e-07; JSON's writer drops the 0.
+		if n := len(b); n >= 4 && string(b[n-4:n-1]) == "e-0" {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+		return b
 	}
-	return string(b)
+	return strconv.AppendFloat(b, f, 'f', -1, 64)
+}
+
+// appendJSONString quotes s as JSON: plain printable ASCII directly, the
+// rest through encoding/json.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s)
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // needsQuotes reports whether a string would read as something else, or

@@ -210,3 +210,26 @@ func TestMarshalYAMLFloats(t *testing.T) {
 		t.Errorf("YAML round trip of %s gave %s via\n%s", format(v), format(c), y)
 	}
 }
+
+// TestFormatMatchesJSON checks the hand-written JSON of descriptions
+// against encoding/json.
+func TestFormatMatchesJSON(t *testing.T) {
+	for name, s := range validSpaces(t) {
+		r := newRand(2)
+		for range 200 {
+			v := s.Sample(r).Values
+			want, err := json.Marshal(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := format(v); got != string(want) {
+				t.Fatalf("%s: format = %s, want %s", name, got, want)
+			}
+		}
+	}
+	odd := []any{"a\"b", "tab\t", "é", "<x>", 1e-7, 1e21, 123456789.0, -0.5, int64(-3), []any{}, map[string]any{}}
+	want, _ := json.Marshal(odd)
+	if got := format(odd); got != string(want) {
+		t.Errorf("format = %s, want %s", got, want)
+	}
+}
