@@ -65,42 +65,55 @@ func (c *Conv1d) im2colPacked(x *Tensor, lout int, dst []float32) packedCol {
 	return p
 }
 
-// im2colPanel fills one panel: columns [j0, j0+w) of every row.
+// im2colPanel fills one panel: columns [j0, j0+w) of every row. The
+// columns split into runs that lie in one example each; within a run,
+// the taps read evenly spaced inputs.
 func (c *Conv1d) im2colPanel(x *Tensor, lout, j0, w int, blk []float32) {
-	// Where each column's example and first tap start in x's rows.
-	var base, start [nr]int
-	for jj := range w {
+	// The runs: columns [at, at+len) are steps [t, t+len) of example n.
+	type run struct{ at, n, t, len int }
+	var runs [nr]run
+	nruns := 0
+	for jj := 0; jj < w; {
 		n, t := (j0+jj)/lout, (j0+jj)%lout
-		base[jj] = n * x.L
-		start[jj] = t*c.Stride - c.Pad
+		l := min(lout-t, w-jj)
+		runs[nruns] = run{jj, n, t, l}
+		nruns++
+		jj += l
 	}
-	// A panel inside one example reads evenly spaced inputs.
-	oneExample := w == nr && base[0] == base[nr-1]
 	plane := x.N * x.L
 	for i := 0; i < c.In; i++ {
 		src := x.Data[i*plane : (i+1)*plane]
 		for k := 0; k < c.Size; k++ {
 			out := blk[(i*c.Size+k)*nr : (i*c.Size+k+1)*nr]
-			first, last := start[0]+k, start[nr-1]+k
-			if oneExample && first >= 0 && last < x.L {
-				row := src[base[0]+first:]
-				if c.Stride == 1 {
-					copy(out, row[:nr])
-					continue
-				}
-				for jj := range out {
-					out[jj] = row[jj*c.Stride]
-				}
-				continue
-			}
-			for jj := range w {
-				if s := start[jj] + k; s >= 0 && s < x.L {
-					out[jj] = src[base[jj]+s]
-				} else {
-					out[jj] = 0
-				}
-			}
 			zero(out[w:])
+			for _, r := range runs[:nruns] {
+				c.tapRun(out[r.at:r.at+r.len], src[r.n*x.L:(r.n+1)*x.L], r.t, k)
+			}
 		}
+	}
+}
+
+// tapRun writes dst[q] = row[(t+q)*Stride+k-Pad] for the steps of one
+// example, with zeros where that falls in the padding.
+func (c *Conv1d) tapRun(dst, row []float32, t, k int) {
+	off := t*c.Stride + k - c.Pad
+	// The valid q satisfy 0 <= q*Stride+off < len(row).
+	q0 := 0
+	if off < 0 {
+		q0 = min((-off+c.Stride-1)/c.Stride, len(dst))
+	}
+	q1 := 0
+	if len(row)-1-off >= 0 {
+		q1 = min((len(row)-1-off)/c.Stride+1, len(dst))
+	}
+	q1 = max(q1, q0)
+	zero(dst[:q0])
+	zero(dst[q1:])
+	if c.Stride == 1 {
+		copy(dst[q0:q1], row[q0+off:q1+off])
+		return
+	}
+	for q := q0; q < q1; q++ {
+		dst[q] = row[q*c.Stride+off]
 	}
 }
