@@ -106,7 +106,10 @@ func (c *Conv1d) tapRun(dst, row []float32, t, k int) {
 	if len(row)-1-off >= 0 {
 		q1 = min((len(row)-1-off)/c.Stride+1, len(dst))
 	}
-	q1 = max(q1, q0)
+	if q1 <= q0 {
+		zero(dst) // every tap falls in the padding
+		return
+	}
 	zero(dst[:q0])
 	zero(dst[q1:])
 	if c.Stride == 1 {

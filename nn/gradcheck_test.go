@@ -161,6 +161,8 @@ func TestConv1dGradients(t *testing.T) {
 		// at least 16 im2col rows, for the packed fast paths.
 		{"long same", 4, 3, 5, 1, 2, 2, 40, 2},
 		{"long stride 2", 2, 3, 9, 2, 4, 2, 70, 1},
+		// Panels that end one step into an example, inside its padding.
+		{"short runs", 2, 2, 9, 1, 4, 3, 15, 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
