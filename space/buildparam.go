@@ -121,6 +121,7 @@ func (b *builder) intervalGrid(y *ynode, path string, iv *interval) bool {
 		return false
 	}
 	iv.n = int64(math.Ceil(width / iv.step))
+	iv.tidy = !iv.integer && iv.step > 1e-12*math.Max(math.Abs(iv.lower), math.Abs(iv.upper))
 	for iv.n > 1 && toFloat(iv.at(iv.n-1)) >= iv.upper {
 		iv.n-- // rounding put the last point on or past upper
 	}

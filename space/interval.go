@@ -2,6 +2,7 @@ package space
 
 import (
 	"math"
+	"strconv"
 	"math/big"
 	"math/rand/v2"
 )
@@ -23,6 +24,10 @@ type interval struct {
 	// n is the number of grid points of a discrete interval, 0 when
 	// continuous.
 	n int64
+
+	// tidy is set for a float grid whose step is coarse enough, relative
+	// to the bounds, for rounding to 15 digits to keep points apart.
+	tidy bool
 }
 
 // discrete reports whether the interval is a grid of n points.
@@ -36,7 +41,21 @@ func (iv *interval) at(k int64) any {
 	case iv.integer:
 		return int64(iv.lower) + k*int64(iv.step)
 	}
-	return iv.lower + float64(k)*iv.step
+	if !iv.tidy {
+		return iv.lower + float64(k)*iv.step
+	}
+	return tidy(iv.lower + float64(k)*iv.step)
+}
+
+// tidy rounds a grid value to 15 significant digits, so that the grid
+// 0 + k*0.1 reads 0.3 rather than 0.30000000000000004. A float64 holds
+// 15 digits exactly, so distinct grid points stay distinct.
+func tidy(f float64) float64 {
+	t, err := strconv.ParseFloat(strconv.FormatFloat(f, 'g', 15, 64), 64)
+	if err != nil {
+		return f
+	}
+	return t
 }
 
 // below returns the largest float64 below upper, the top of a continuous

@@ -192,6 +192,21 @@ func TestEveryValueReachable(t *testing.T) {
 	}
 }
 
+// TestStepGridTidy checks that a decimal step gives decimal grid values,
+// and that a step too fine for rounding keeps its points apart.
+func TestStepGridTidy(t *testing.T) {
+	s := mustParse(t, "x: {lower: 0.0, upper: 0.7, step: 0.1}")
+	h := histogram(t, s, 2000, func(v map[string]any) any { return v["x"] })
+	if got, want := keys(h), []string{"0", "0.1", "0.2", "0.3", "0.4", "0.5", "0.6"}; !slices.Equal(got, want) {
+		t.Errorf("grid = %v, want %v", got, want)
+	}
+	s = mustParse(t, "x: {lower: 1000000.0, upper: 1000000.000000004, step: 1.0e-9}")
+	h = histogram(t, s, 2000, func(v map[string]any) any { return v["x"] })
+	if len(h) != 4 {
+		t.Errorf("fine grid = %v, want 4 distinct points", keys(h))
+	}
+}
+
 func TestChoiceListLengthsUniform(t *testing.T) {
 	s := mustParse(t, "l: {min: 2, max: 6, choices: [a, b]}")
 	h := histogram(t, s, 8000, func(v map[string]any) any { return int64(len(v["l"].([]any))) })
