@@ -81,10 +81,27 @@ func (c *Conv1d) im2colPanel(x *Tensor, lout, j0, w int, blk []float32) {
 		jj += l
 	}
 	plane := x.N * x.L
+	// A whole panel inside one example reads its taps from x directly
+	// unless they reach into the padding.
+	whole := nruns == 1 && w == nr
+	r0 := runs[0]
 	for i := 0; i < c.In; i++ {
 		src := x.Data[i*plane : (i+1)*plane]
 		for k := 0; k < c.Size; k++ {
 			out := blk[(i*c.Size+k)*nr : (i*c.Size+k+1)*nr]
+			if first := r0.t*c.Stride + k - c.Pad; whole && first >= 0 &&
+				first+(nr-1)*c.Stride < x.L {
+				row := src[r0.n*x.L+first:]
+				if c.Stride == 1 {
+					*(*[nr]float32)(out) = *(*[nr]float32)(row)
+					continue
+				}
+				row = row[:(nr-1)*c.Stride+1]
+				for q := range nr {
+					out[q] = row[q*c.Stride]
+				}
+				continue
+			}
 			zero(out[w:])
 			for _, r := range runs[:nruns] {
 				c.tapRun(out[r.at:r.at+r.len], src[r.n*x.L:(r.n+1)*x.L], r.t, k)
