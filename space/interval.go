@@ -2,9 +2,9 @@ package space
 
 import (
 	"math"
-	"strconv"
 	"math/big"
 	"math/rand/v2"
+	"strconv"
 )
 
 // stepScale is the standard deviation of an interval mutation as a

@@ -283,6 +283,36 @@ func indent(s, prefix string) string {
 	return strings.Join(lines, "")
 }
 
+// TestParseReadsOnlyTheSpace checks that the rest of a Hydra config may
+// hold what a space may not, and that the space may use its anchors.
+func TestParseReadsOnlyTheSpace(t *testing.T) {
+	src := `trainer:
+  max_epochs: .inf
+  max_epochs: 3
+  loader: !!python/name:torch.utils.data.DataLoader ''
+widths: &widths [16, 32, 64]
+hydra:
+  sweeper:
+    parametrization:
+      model:
+        width: *widths
+        depth: [1, 2]
+`
+	s, err := Parse("config.yaml", []byte(src))
+	if err != nil {
+		t.Fatalf("Parse = %v", err)
+	}
+	if got := s.SizeString(); got != "6" {
+		t.Errorf("SizeString() = %s, want 6", got)
+	}
+
+	later := "parametrization:\n  a: *late\nlate: &late [1, 2]\n"
+	_, err = Parse("t.yaml", []byte(later))
+	if err == nil || !strings.Contains(err.Error(), "t.yaml:2:6: parametrization.a: alias *late has no anchor &late before it") {
+		t.Errorf("Parse(alias before its anchor) = %v", err)
+	}
+}
+
 func TestParseNode(t *testing.T) {
 	src := "name: demo\nseed: 3\nspace:\n  a: [1, 2]\n  b: {lower: 5, upper: 1}\n"
 	f, err := parser.ParseBytes([]byte(src), 0)

@@ -50,11 +50,17 @@ func Parse(filename string, data []byte) (*Space, error) {
 	if body == nil {
 		return nil, errs.err()
 	}
-	top := newReader(errs).node(body, "")
-	if top == nil {
+	node, path := locate(body, errs)
+	if node == nil {
 		return nil, errs.err()
 	}
-	y, path := locate(top, errs)
+
+	// Only the space is read, so that the rest of a Hydra config may hold
+	// what a space may not (.inf, Python tags, keys Hydra merges); anchors
+	// outside it are read when the space uses them.
+	r := newReader(errs)
+	r.outside = ast.Filter(ast.AnchorType, body)
+	y := r.node(node, path)
 	if y == nil {
 		return nil, errs.err()
 	}
@@ -85,28 +91,52 @@ func ParseNode(filename string, node ast.Node, keyPath string) (*Space, error) {
 }
 
 // locate finds the space in a parsed file and returns it with its path.
-func locate(top *ynode, errs *errorList) (*ynode, string) {
-	if top.kind != yMap {
-		return top, ""
-	}
-	if p := top.get("parametrization"); p != nil {
+func locate(body ast.Node, errs *errorList) (ast.Node, string) {
+	if p := astGet(body, "parametrization"); p != nil {
 		return p, "parametrization"
 	}
-	h := top.get("hydra")
+	h := astGet(body, "hydra")
 	if h == nil {
-		return top, ""
+		return body, ""
 	}
 	const path = "hydra.sweeper.parametrization"
-	if h.kind == yMap {
-		if s := h.get("sweeper"); s != nil && s.kind == yMap {
-			if p := s.get("parametrization"); p != nil {
-				return p, path
+	if p := astGet(astGet(h, "sweeper"), "parametrization"); p != nil {
+		return p, path
+	}
+	errs.add(nodePos(body), "", "a Hydra config without %s: no search space found "+
+		"(put the space there, under a top-level parametrization key, or at top level)", path)
+	return nil, ""
+}
+
+// astGet returns the value of key in a mapping node, or nil when n is not
+// a mapping or has no such key. An anchor or a tag on the mapping is
+// looked through.
+func astGet(n ast.Node, key string) ast.Node {
+	switch v := n.(type) {
+	case *ast.AnchorNode:
+		return astGet(v.Value, key)
+	case *ast.TagNode:
+		return astGet(v.Value, key)
+	case *ast.MappingValueNode:
+		if tokenText(v.Key) == key {
+			return nullIfNil(v.Value, v.Key)
+		}
+	case *ast.MappingNode:
+		for _, mv := range v.Values {
+			if _, merge := mv.Key.(*ast.MergeKeyNode); !merge && tokenText(mv.Key) == key {
+				return nullIfNil(mv.Value, mv.Key)
 			}
 		}
 	}
-	errs.add(top.pos, "", "a Hydra config without %s: no search space found "+
-		"(put the space there, under a top-level parametrization key, or at top level)", path)
-	return nil, ""
+	return nil
+}
+
+// nullIfNil returns v, or a null node at key when the key has no value.
+func nullIfNil(v ast.Node, key ast.Node) ast.Node {
+	if v != nil {
+		return v
+	}
+	return ast.Null(key.GetToken())
 }
 
 // build checks and builds the space rooted at y.

@@ -134,6 +134,10 @@ type reader struct {
 	anchors  map[string]*ynode
 	defining map[string]bool // anchors whose node is being read
 	depth    int
+
+	// outside holds the anchors of the whole document, in document
+	// order, for aliases to anchors outside the part being read.
+	outside []ast.Node
 }
 
 func newReader(errs *errorList) *reader {
@@ -295,12 +299,36 @@ func (r *reader) alias(a *ast.AliasNode, path string) *ynode {
 			"alias *%s is inside the node its anchor &%s names: a loop", name, name)
 		return nil
 	}
-	y, ok := r.anchors[name]
-	if !ok {
-		r.errs.add(nodePos(a), path, "alias *%s has no anchor &%s before it", name, name)
+	if y, ok := r.anchors[name]; ok {
+		return y
+	}
+	if an := r.anchorBefore(name, a); an != nil {
+		return r.anchor(an, path)
+	}
+	r.errs.add(nodePos(a), path, "alias *%s has no anchor &%s before it", name, name)
+	return nil
+}
+
+// anchorBefore returns the last anchor named name of the whole document
+// that comes before the alias a, or nil.
+func (r *reader) anchorBefore(name string, a *ast.AliasNode) *ast.AnchorNode {
+	at := a.GetToken().Position
+	if at == nil {
 		return nil
 	}
-	return y
+	var found *ast.AnchorNode
+	for _, n := range r.outside {
+		an, ok := n.(*ast.AnchorNode)
+		if !ok || tokenText(an.Name) != name {
+			continue
+		}
+		p := an.GetToken().Position
+		if p == nil || p.Line > at.Line || (p.Line == at.Line && p.Column >= at.Column) {
+			break
+		}
+		found = an
+	}
+	return found
 }
 
 // tag reads a tagged node. Only the YAML core schema tags are known; a
