@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -33,6 +34,9 @@ func describe(n *node) string {
 	return fmt.Sprintf("%T %v", n.scalar, n.scalar)
 }
 
+// yamlFloat matches the numbers of the YAML 1.2 core schema.
+var yamlFloat = regexp.MustCompile(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`)
+
 // integer returns an integer scalar in [lo, hi], or -1 with an error.
 func (p *fileParser) integer(n *node, lo, hi int64) int64 {
 	v, ok := n.scalar.(int64)
@@ -60,6 +64,15 @@ func (p *fileParser) number(n *node) float64 {
 	case float64:
 		if !math.IsNaN(v) && !math.IsInf(v, 0) {
 			return v
+		}
+	case string:
+		// YAML 1.2 reads 1e6 as a number; goccy/go-yaml, like YAML 1.1,
+		// reads it as a string.
+		if yamlFloat.MatchString(v) {
+			f, err := strconv.ParseFloat(v, 64)
+			if err == nil && !math.IsInf(f, 0) {
+				return f
+			}
 		}
 	}
 	p.errs.at(p.file, n, "want a finite number, not %s", describe(n))
@@ -316,11 +329,11 @@ func (p *fileParser) command(t *TrialConfig, n, parent *node) {
 		return
 	}
 	if n.kind == scalarKind {
-		p.errs.at(p.file, n, "command: want a list of arguments (nascent runs no shell), e.g. [python, train.py, \"{overrides}\"]")
+		p.errs.at(p.file, n, "want a list of arguments (nascent runs no shell), e.g. [python, train.py, \"{overrides}\"]")
 		return
 	}
 	if n.kind != seqKind || len(n.items) == 0 {
-		p.errs.at(p.file, n, "command: want a non-empty list of arguments")
+		p.errs.at(p.file, n, "want a non-empty list of arguments")
 		return
 	}
 	for _, it := range n.items {
@@ -423,7 +436,7 @@ func (p *fileParser) base(n *node) map[string]any {
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		p.errs.at(p.file, n, "base_config: %v", err)
+		p.errs.at(p.file, n, "%v", err)
 		return nil
 	}
 	var errs Errors
@@ -452,7 +465,7 @@ func (p *fileParser) space(f *File, n *node) {
 		}
 		data, err := os.ReadFile(path)
 		if err != nil {
-			p.errs.at(p.file, n, "space: %v", err)
+			p.errs.at(p.file, n, "%v", err)
 			return
 		}
 		var errs Errors
