@@ -59,8 +59,8 @@ func TestParseFull(t *testing.T) {
 	want := &study.File{
 		Path: "dir/study.yaml", Name: "kws", Storage: "dir/db/kws.db", TrialsDir: "dir/kws.trials",
 		Seed: 42, Budget: 200, Parallel: 2,
-		Optimizer: study.OptimizerConfig{Name: "evolution", PopulationSize: 50, SampleSize: 5, Eps: &eps, Selection: "scalarized"},
-		Objectives: []nascent.Objective{{Name: "val_error", Bound: 0.1}, {Name: "acc", Direction: nascent.Maximize, Bound: 100}},
+		Optimizer:   study.OptimizerConfig{Name: "evolution", PopulationSize: 50, SampleSize: 5, Eps: &eps, Selection: "scalarized"},
+		Objectives:  []nascent.Objective{{Name: "val_error", Bound: 0.1}, {Name: "acc", Direction: nascent.Maximize, Bound: 100}},
 		Constraints: []nascent.Constraint{{Metric: "weights", Op: "<=", Limit: 20000}, {Metric: "macs", Op: "<", Limit: 1e6}},
 		Trial: study.TrialConfig{
 			Command: []string{"{nascent}", "kws", "train", "--data", "/data/x", "--config={config}", "{overrides}", "${HOME}"},
