@@ -239,9 +239,9 @@ func isKeyChar(c byte) bool {
 }
 
 // quoted reads a '...' or "..." string. A run of backslashes before the
-// quote stands for half as many backslashes (the quote is escaped when
-// the run is odd); a backslash before ${ makes it literal (Hydra would
-// interpolate it otherwise); other backslashes are literal.
+// quote or before ${ stands for half as many backslashes, and when the
+// run is odd the quote or the ${ is escaped, hence literal (Hydra would
+// interpolate an unescaped ${). Other backslashes are literal.
 func (p *valueParser) quoted() (any, error) {
 	q := p.s[p.i]
 	p.i++
@@ -264,9 +264,12 @@ func (p *valueParser) quoted() (any, error) {
 					p.i++
 				}
 			case strings.HasPrefix(p.s[j:], "${"):
-				// \${ is a literal ${; earlier backslashes are literal.
-				b.WriteString(strings.Repeat(`\`, run-1) + "${")
-				p.i = j + 2
+				b.WriteString(strings.Repeat(`\`, run/2))
+				p.i = j
+				if run%2 == 1 {
+					b.WriteString("${") // escaped: literal
+					p.i += 2
+				}
 			default:
 				b.WriteString(p.s[p.i:j])
 				p.i = j

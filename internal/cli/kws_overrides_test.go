@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -37,6 +38,7 @@ func TestParseOverride(t *testing.T) {
 		{"backslash before quote", `a='a\\'`, "a", `a\`},
 		{"literal backslash", `a='a\b'`, "a", `a\b`},
 		{"escaped interpolation", `a='\${x}'`, "a", "${x}"},
+		{"backslash, escaped interpolation", `a='\\\${x}'`, "a", `\${x}`},
 		{"escaped comma", `a=x\,y`, "a", "x,y"},
 		{"plus", "+a.b=1", "a.b", int64(1)},
 		{"plus plus", "++a=1", "a", int64(1)},
@@ -83,6 +85,7 @@ func TestParseOverrideErrors(t *testing.T) {
 		{"sweep", "a=choice(1,2)", "sweeps"},
 		{"interpolation", "a=${b}", "interpolation"},
 		{"quoted interpolation", "a='${b}'", "interpolation"},
+		{"backslash then interpolation", `a='\\${b}'`, "interpolation"},
 		{"trailing", "a=[1] 2", "unexpected"},
 		{"deep", "a=" + strings.Repeat("[", 200), "deeper"},
 	} {
@@ -91,7 +94,7 @@ func TestParseOverrideErrors(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("parseOverride(%q) = %v, want an error containing %q", c.arg, err, c.want)
 			}
-			if !errors.Is(err, nascent.ErrInvalid) || !strings.Contains(err.Error(), c.arg) {
+			if !errors.Is(err, nascent.ErrInvalid) || !strings.Contains(err.Error(), strconv.Quote(c.arg)) {
 				t.Errorf("parseOverride(%q) = %v, want ErrInvalid quoting the argument", c.arg, err)
 			}
 		})
