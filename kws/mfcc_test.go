@@ -103,7 +103,9 @@ func readGolden(t *testing.T, path string) golden {
 
 // TestMFCCGolden compares MFCC with torchaudio's on real FSDD clips and
 // on synthetic clips at 16 and 22.05 kHz. The golden values are printed
-// with 3 decimals; the bound is 1e-3 of each clip's feature range.
+// with 3 decimals; the bound is 1e-3 of each clip's feature range. There
+// is no -update flag: the golden files come from torchaudio, not from
+// this code, and are remade only by running testdata/mfcc_golden.py.
 func TestMFCCGolden(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join("testdata", "mfcc", "*.txt"))
 	if err != nil || len(files) == 0 {
