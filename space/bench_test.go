@@ -2,9 +2,19 @@ package space
 
 import (
 	"testing"
+	"time"
 
 	"github.com/nascent-nas/nascent"
 )
+
+// reportRate reports candidates per second of wall time and, where it
+// can be measured, per second of CPU time since cpu0.
+func reportRate(b *testing.B, candidates float64, cpu0 time.Duration) {
+	b.ReportMetric(candidates/b.Elapsed().Seconds(), "candidates/s")
+	if cpu := cpuTime() - cpu0; cpu > 0 {
+		b.ReportMetric(candidates/cpu.Seconds(), "candidates/cpu-s")
+	}
+}
 
 // benchSpace is a nested block space of about 30 parameters.
 const benchSpace = "testdata/valid/bench_blocks.yaml"
@@ -16,13 +26,14 @@ func BenchmarkSampleMutateHash(b *testing.B) {
 	s := mustParseFile(b, benchSpace)
 	r := newRand(1)
 	b.ReportAllocs()
+	cpu0 := cpuTime()
 	for b.Loop() {
 		c := s.Sample(r)
 		if _, _, err := s.Mutate(r, c); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(2*float64(b.N)/b.Elapsed().Seconds(), "candidates/s")
+	reportRate(b, 2*float64(b.N), cpu0)
 }
 
 // BenchmarkSample measures Sample alone, hash included.
@@ -30,10 +41,11 @@ func BenchmarkSample(b *testing.B) {
 	s := mustParseFile(b, benchSpace)
 	r := newRand(1)
 	b.ReportAllocs()
+	cpu0 := cpuTime()
 	for b.Loop() {
 		s.Sample(r)
 	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "candidates/s")
+	reportRate(b, float64(b.N), cpu0)
 }
 
 // BenchmarkMutate measures the step of evolution alone: a hashed child
@@ -46,6 +58,7 @@ func BenchmarkMutate(b *testing.B) {
 		parents[i] = s.Sample(r)
 	}
 	b.ReportAllocs()
+	cpu0 := cpuTime()
 	i := 0
 	for b.Loop() {
 		if _, _, err := s.Mutate(r, parents[i%len(parents)]); err != nil {
@@ -53,7 +66,7 @@ func BenchmarkMutate(b *testing.B) {
 		}
 		i++
 	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "candidates/s")
+	reportRate(b, float64(b.N), cpu0)
 }
 
 // BenchmarkHash measures Hash of sampled values, as Decode and

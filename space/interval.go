@@ -87,7 +87,7 @@ func (iv *interval) value(st any) any {
 	if iv.discrete() {
 		return iv.at(st.(int64))
 	}
-	return st.(float64)
+	return st // the boxed float64 itself, to spare an allocation
 }
 
 func (iv *interval) hash(b []byte, st any) []byte {
