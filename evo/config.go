@@ -81,6 +81,13 @@ type Config struct {
 // Float returns a pointer to v, for Config.Eps.
 func Float(v float64) *float64 { return &v }
 
+// Check returns an error wrapping nascent.ErrInvalid when a setting is out
+// of range, as New and NewRandom would.
+func (cfg Config) Check() error {
+	_, err := cfg.withDefaults()
+	return err
+}
+
 // withDefaults returns cfg with its zero values replaced by the defaults,
 // or an error wrapping nascent.ErrInvalid when a setting is out of range.
 func (cfg Config) withDefaults() (Config, error) {
