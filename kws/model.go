@@ -114,9 +114,7 @@ func (m *Model) buildBlock(i int, b blockPlan) nn.Layer {
 	}
 	res := &nn.Residual{Main: main,
 		Skip: m.buildPath(fmt.Sprintf("b%d.skip", i), b.skip)}
-	if b.postReLU {
-		res.Act = &nn.ReLU{}
-	}
+	res.ReLU = b.postReLU
 	return res
 }
 
@@ -134,12 +132,13 @@ func (m *Model) buildPath(name string, convs []convPlan) nn.Sequential {
 			m.first = conv
 		}
 		s = append(s, conv)
-		if c.batchNorm {
+		switch {
+		case c.batchNorm:
 			bn := nn.NewBatchNorm(cname+".bn", c.out)
+			bn.ReLU = c.relu
 			m.inits = append(m.inits, func(*rand.Rand) { bn.Reset() })
 			s = append(s, bn)
-		}
-		if c.relu {
+		case c.relu:
 			s = append(s, &nn.ReLU{})
 		}
 	}

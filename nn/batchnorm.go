@@ -10,6 +10,9 @@ import (
 //
 //	y = Gamma * (x - mean) / sqrt(var + Eps) + Beta
 //
+// With ReLU set, the layer also applies max(y, 0), saving a separate
+// ReLU layer a pass over memory in each direction.
+//
 // In training, mean and var are the biased statistics of the batch, and
 // the running estimates move towards them as
 // running = (1-Momentum)*running + Momentum*batch, with the unbiased
@@ -23,6 +26,8 @@ type BatchNorm struct {
 	Gamma, Beta *Param
 	// RunningMean and RunningVar are the inference statistics.
 	RunningMean, RunningVar []float32
+	// ReLU applies max(y, 0) to the output.
+	ReLU bool
 
 	threads int
 	train   bool
@@ -80,13 +85,18 @@ func (b *BatchNorm) Forward(x *Tensor, train bool) *Tensor {
 				for j, v := range src {
 					dst[j] = g*(v-mean)*inv + be
 				}
-				continue
+			} else {
+				xh := b.xhat.Data[c*m : (c+1)*m]
+				for j, v := range src {
+					h := (v - mean) * inv
+					xh[j] = h
+					dst[j] = g*h + be
+				}
 			}
-			xh := b.xhat.Data[c*m : (c+1)*m]
-			for j, v := range src {
-				h := (v - mean) * inv
-				xh[j] = h
-				dst[j] = g*h + be
+			if b.ReLU {
+				for j, v := range dst {
+					dst[j] = max(v, 0)
+				}
 			}
 		}
 	})
@@ -130,8 +140,8 @@ func (b *BatchNorm) stats(c int, src []float32, train bool) (mean, inv float32) 
 //	dBeta = sum dy, dGamma = sum dy*xhat,
 //	dx = Gamma*invStd/m * (m*dy - dBeta - xhat*dGamma)
 //
-// in training; in inference the statistics are constants and
-// dx = Gamma*invStd*dy.
+// in training, where with ReLU set dy is first zeroed wherever the output
+// was not positive.
 func (b *BatchNorm) Backward(dy *Tensor) *Tensor {
 	if !b.train {
 		panic("nn: " + b.Gamma.Name + ": backward after inference forward")
@@ -143,6 +153,19 @@ func (b *BatchNorm) Backward(dy *Tensor) *Tensor {
 		for c := lo; c < hi; c++ {
 			g := dy.Data[c*m : (c+1)*m]
 			xh := b.xhat.Data[c*m : (c+1)*m]
+			dst := b.dx.Data[c*m : (c+1)*m]
+			if b.ReLU {
+				// Mask into dst, which the formula below then reads
+				// and overwrites element by element.
+				for j, y := range b.y.Data[c*m : (c+1)*m] {
+					if y > 0 {
+						dst[j] = g[j]
+					} else {
+						dst[j] = 0
+					}
+				}
+				g = dst
+			}
 			var sb, sg float64
 			for j, v := range g {
 				sb += float64(v)
@@ -152,7 +175,6 @@ func (b *BatchNorm) Backward(dy *Tensor) *Tensor {
 			b.Gamma.Grad[c] += float32(sg)
 			k := b.Gamma.Data[c] * b.invStd[c] / float32(m)
 			fm, db, dg := float32(m), float32(sb), float32(sg)
-			dst := b.dx.Data[c*m : (c+1)*m]
 			for j, v := range g {
 				dst[j] = k * (fm*v - db - xh[j]*dg)
 			}

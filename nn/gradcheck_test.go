@@ -212,6 +212,30 @@ func TestBatchNormGradients(t *testing.T) {
 	}
 }
 
+func TestBatchNormReLUGradients(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	b := NewBatchNorm("bn", 3)
+	b.ReLU = true
+	randParams(b, r)
+	x := randTensor(r, 3, 4, 5)
+	checkGrads(t, b, x, func(x []float64, ps [][]float64) []float64 {
+		y := refBatchNorm(x, ps[0], ps[1], 3, 20, 1e-5)
+		for i, v := range y {
+			y[i] = math.Max(v, 0)
+		}
+		return y
+	})
+	zeros := 0
+	for _, v := range b.y.Data {
+		if v == 0 {
+			zeros++
+		}
+	}
+	if zeros == 0 || zeros == len(b.y.Data) {
+		t.Errorf("%d of %d outputs clipped, want some", zeros, len(b.y.Data))
+	}
+}
+
 func TestBatchNormRunningStats(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	b := NewBatchNorm("bn", 2)
@@ -334,20 +358,26 @@ func TestResidualGradients(t *testing.T) {
 	// none and is two steps shorter, so the sum is cropped.
 	main := NewConv1d("main", 2, 3, 3, 1, 1)
 	skip := NewConv1d("skip", 2, 3, 3, 1, 0)
-	res := &Residual{Main: main, Skip: skip}
-	randParams(res, r)
-	x := randTensor(r, 2, 2, 6)
-	checkGrads(t, res, x, func(x []float64, ps [][]float64) []float64 {
-		a := refConv(x, ps[0], 2, 3, 2, 6, 3, 1, 1)
-		b := refConv(x, ps[1], 2, 3, 2, 6, 3, 1, 0)
-		y := make([]float64, 0, len(b))
-		for row := range 6 {
-			for t := range 4 {
-				y = append(y, a[row*6+t]+b[row*4+t])
+	for _, relu := range []bool{false, true} {
+		res := &Residual{Main: main, Skip: skip, ReLU: relu}
+		randParams(res, r)
+		x := randTensor(r, 2, 2, 6)
+		checkGrads(t, res, x, func(x []float64, ps [][]float64) []float64 {
+			a := refConv(x, ps[0], 2, 3, 2, 6, 3, 1, 1)
+			b := refConv(x, ps[1], 2, 3, 2, 6, 3, 1, 0)
+			y := make([]float64, 0, len(b))
+			for row := range 6 {
+				for t := range 4 {
+					v := a[row*6+t] + b[row*4+t]
+					if relu {
+						v = math.Max(v, 0)
+					}
+					y = append(y, v)
+				}
 			}
-		}
-		return y
-	})
+			return y
+		})
+	}
 }
 
 func TestSoftmaxCrossEntropyGradient(t *testing.T) {

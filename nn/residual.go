@@ -2,44 +2,38 @@ package nn
 
 import "fmt"
 
-// Residual adds two paths over the same input and applies an optional
-// activation to the sum (He et al., "Deep residual learning", CVPR 2016):
+// Residual adds two paths over the same input and optionally applies a
+// ReLU to the sum (He et al., "Deep residual learning", CVPR 2016):
 //
-//	y = Act(Main(x) + Skip(x))
+//	y = relu(Main(x) + Skip(x))
 //
 // Both paths must give the same number of channels. When their lengths
 // differ (a path without padding shortens its input), both are cropped to
 // the shorter one, keeping the first steps.
 type Residual struct {
 	Main, Skip Layer
-	// Act is applied to the sum; nil means none.
-	Act Layer
+	// ReLU applies max(sum, 0).
+	ReLU bool
 
 	threads    int
 	main, skip *Tensor
 	sum, dm    *Tensor
+	dsum       *Tensor
 	ds, dx     *Tensor
 }
 
-// Params returns the parameters of Main, then Skip, then Act.
+// Params returns the parameters of Main, then Skip.
 func (r *Residual) Params() []*Param {
-	ps := append(r.Main.Params(), r.Skip.Params()...)
-	if r.Act != nil {
-		ps = append(ps, r.Act.Params()...)
-	}
-	return ps
+	return append(r.Main.Params(), r.Skip.Params()...)
 }
 
 func (r *Residual) setThreads(n int) {
 	r.threads = n
 	SetThreads(r.Main, n)
 	SetThreads(r.Skip, n)
-	if r.Act != nil {
-		SetThreads(r.Act, n)
-	}
 }
 
-// Forward returns Act(Main(x) + Skip(x)).
+// Forward returns Main(x) + Skip(x), rectified when ReLU is set.
 func (r *Residual) Forward(x *Tensor, train bool) *Tensor {
 	r.main = r.Main.Forward(x, train)
 	r.skip = r.Skip.Forward(x, train)
@@ -54,24 +48,38 @@ func (r *Residual) Forward(x *Tensor, train bool) *Tensor {
 			dst := r.sum.Data[row*l : (row+1)*l]
 			pa := a.Data[row*a.L : row*a.L+l]
 			pb := b.Data[row*b.L : row*b.L+l]
+			if r.ReLU {
+				for t := range dst {
+					dst[t] = max(pa[t]+pb[t], 0)
+				}
+				continue
+			}
 			for t := range dst {
 				dst[t] = pa[t] + pb[t]
 			}
 		}
 	})
-	if r.Act == nil {
-		return r.sum
-	}
-	return r.Act.Forward(r.sum, train)
+	return r.sum
 }
 
 // Backward sends the gradient of the sum down both paths and adds their
 // input gradients.
 func (r *Residual) Backward(dy *Tensor) *Tensor {
-	if r.Act != nil {
-		dy = r.Act.Backward(dy)
-	}
 	mustShape("residual gradient", dy, r.sum.C, r.sum.N, r.sum.L)
+	if r.ReLU {
+		r.dsum = reshape(r.dsum, dy.C, dy.N, dy.L)
+		parallelFor(r.threads, len(dy.Data), elementGrain, func(lo, hi int) {
+			dst, g := r.dsum.Data[lo:hi], dy.Data[lo:hi]
+			for i, v := range r.sum.Data[lo:hi] {
+				if v > 0 {
+					dst[i] = g[i]
+				} else {
+					dst[i] = 0
+				}
+			}
+		})
+		dy = r.dsum
+	}
 	r.dm = padGrad(r.dm, dy, r.main.L)
 	r.ds = padGrad(r.ds, dy, r.skip.L)
 	dm := r.Main.Backward(r.dm)
