@@ -130,6 +130,9 @@ func writeCache(path string, ds *Dataset) (err error) {
 	if err := f.Sync(); err != nil {
 		return err
 	}
+	if err := f.Chmod(0o644); err != nil { // CreateTemp makes it 0600
+		return err
+	}
 	if err := f.Close(); err != nil {
 		return err
 	}
