@@ -55,6 +55,9 @@ func (b *builder) mapping(y *ynode, path string) param {
 	case has("lower") || has("upper"):
 		return b.interval(y, path)
 	case !has("choices"):
+		if b.misspelt(y, path) {
+			return nil
+		}
 		return b.nested(y, path)
 	case has("min") || has("max"):
 		return b.choiceList(y, path)
@@ -67,6 +70,37 @@ func (b *builder) mapping(y *ynode, path string) param {
 	b.errs.add(e.pos, path, "choices needs min and max (a choice list), "+
 		"size (a subset) or partitions (a partition) beside it")
 	return nil
+}
+
+// paramKeys are the keys of parameter mappings.
+var paramKeys = []string{"choices", "min", "max", "size", "partitions", "partition",
+	"lower", "upper", "integer", "int", "log", "step"}
+
+// misspelt reports a mapping that looks like a parameter whose trigger
+// key, choices, lower or upper, is misspelt, such as {min: 1, max: 3,
+// choice: [a, b]}: hannah read such a mapping as constants. It takes a
+// key near a trigger beside another parameter key as the sign, so that
+// ordinary nested mappings, such as {min: 0, max: 1}, stay valid.
+func (b *builder) misspelt(y *ynode, path string) bool {
+	var near []yentry
+	others := 0
+	for _, e := range y.keys {
+		switch {
+		case contains(paramKeys, e.key):
+			others++
+		case closest(e.key, []string{"choices", "lower", "upper"}) != "":
+			near = append(near, e)
+		}
+	}
+	if len(near) == 0 || others+len(near) < 2 {
+		return false
+	}
+	for _, e := range near {
+		want := closest(e.key, []string{"choices", "lower", "upper"})
+		b.errs.add(e.pos, joinKey(path, e.key),
+			"unknown key beside parameter keys (did you mean %s?)", want)
+	}
+	return true
 }
 
 // nested reads a mapping whose keys are sampled independently. Keys that
