@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -106,6 +107,8 @@ func ReadTable(name string, r io.Reader) (*Table, error) {
 	if err != nil {
 		return nil, tableError(name, 1, "header: %v", err)
 	}
+	header = slices.Clone(header) // the reader reuses its record
+
 	t := &Table{columns: map[string][]float64{}}
 	archCol, cols := -1, make([]int, 0, len(header))
 	for i, h := range header {
