@@ -77,6 +77,10 @@ func (b *builder) intervalBounds(y *ynode, path string, iv *interval) bool {
 			iv.lower, iv.upper)
 		return false
 	}
+	if math.IsInf(iv.upper-iv.lower, 0) {
+		b.errs.add(up, upath, "the range [%g, %g) is wider than a float64 holds", iv.lower, iv.upper)
+		return false
+	}
 	if iv.log && iv.lower <= 0 {
 		b.errs.add(lo, lpath, "must be > 0 when log is true, got %g", iv.lower)
 		ok = false

@@ -136,6 +136,7 @@ func TestParseInvalid(t *testing.T) {
 		{"interval step negative", "x: {lower: 0, upper: 1, step: -0.1}\n", "1:31: x.step: must be > 0, got -0.1"},
 		{"interval int step fractional", "x: {lower: 0, upper: 10, int: true, step: 0.5}\n", "1:43: x.step: must be an integer when integer is true"},
 		{"interval step with log", "x: {lower: 1, upper: 10, log: true, step: 1}\n", "1:43: x.step: step cannot be combined with log"},
+		{"interval too wide", "x: {lower: -1.0e308, upper: 1.0e308}\n", "1:29: x.upper: the range [-1e+308, 1e+308) is wider than a float64 holds"},
 		{"interval tiny", "x: {lower: 1.0, upper: 1.0000000000000002}\n", "1:24: x.upper: the interval [1, 1.0000000000000002) holds a single number"},
 		{"subset size too big", "s: {choices: [a, b], size: 3}\n", "1:28: s.size: must be between 0 and the number of choices 2, got 3"},
 		{"subset size negative", "s: {choices: [a, b], size: -1}\n", "1:28: s.size: must be between 0"},

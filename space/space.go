@@ -74,6 +74,9 @@ func Parse(filename string, data []byte) (*Space, error) {
 // label errors, whose lines and columns are those of the caller's
 // document. Errors are as for Parse.
 //
+// Paths in mutation descriptions and in Decode errors are relative to the
+// space, without keyPath, as for Parse.
+//
 // Anchors are looked up inside node only: an alias in the space that
 // refers to an anchor elsewhere in the document is reported as undefined.
 // The space is taken as given: no parametrization key is looked for.
