@@ -3,8 +3,6 @@ package local
 import (
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"github.com/goccy/go-yaml"
 
@@ -45,25 +43,4 @@ func EncodeConfig(v map[string]any, format string) ([]byte, error) {
 		return nil, fmt.Errorf("candidate file: %w: %v", nascent.ErrInvalid, err)
 	}
 	return b, nil
-}
-
-// writeFileAtomic writes data to a temporary file beside path and renames
-// it into place, so that a trial never reads half a file.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	_, werr := tmp.Write(data)
-	cerr := tmp.Close()
-	if werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), path)
-	}
-	if werr != nil {
-		os.Remove(tmp.Name())
-	}
-	return werr
 }

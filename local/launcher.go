@@ -199,14 +199,19 @@ func (l *Launcher) prepare(job nascent.Job, gpu string) (*exec.Cmd, trialFiles, 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, f, fmt.Errorf("trial directory: %w", err)
 	}
-	if err := os.Remove(f.metrics); err != nil && !os.IsNotExist(err) {
-		return nil, f, fmt.Errorf("remove old metrics: %w", err)
+	// Files of an earlier attempt must not pass for this one's.
+	for _, old := range []string{f.metrics, f.stdout, f.stderr} {
+		if err := os.Remove(old); err != nil && !os.IsNotExist(err) {
+			return nil, f, fmt.Errorf("remove %s of an earlier attempt: %w", filepath.Base(old), err)
+		}
 	}
 	data, err := l.encode(Merge(l.cfg.Base, job.Candidate.Values))
 	if err != nil {
 		return nil, f, err
 	}
-	if err := writeFileAtomic(f.config, data); err != nil {
+	// The trial starts after the file is complete, so a plain write is
+	// enough.
+	if err := os.WriteFile(f.config, data, 0o644); err != nil {
 		return nil, f, fmt.Errorf("candidate file: %w", err)
 	}
 	argv, err := l.expand(job, f)

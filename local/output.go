@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -25,11 +25,14 @@ const ReportTag = "NASCENT_REPORT "
 // are kept in stdout.log (within its cap) but not parsed.
 const maxLine = 1 << 20
 
-// capped writes to w until limit bytes, then counts and drops the rest.
-// With keepTail it remembers the last line written, for error messages.
+// capped writes to the file at path until limit bytes, then counts and
+// drops the rest. The file is created at the first write, so that a quiet
+// trial costs no file. With keepTail it remembers the last line written,
+// for error messages.
 type capped struct {
 	mu       sync.Mutex
-	w        io.Writer
+	path     string
+	f        *os.File
 	limit    int64
 	written  int64
 	dropped  int64
@@ -53,13 +56,30 @@ func (c *capped) Write(p []byte) (int, error) {
 		c.dropped += n - room
 		p = p[:room]
 	}
-	m, err := c.w.Write(p)
+	if c.f == nil {
+		f, err := os.Create(c.path)
+		if err != nil {
+			// Nowhere to write: keep the trial going, drop the output.
+			c.limit, c.dropped = c.written, c.dropped+int64(len(p))
+			return int(n), nil
+		}
+		c.f = f
+	}
+	m, err := c.f.Write(p)
 	c.written += int64(m)
 	if err != nil {
 		// A full disk must not stop the trial: drop the output.
 		c.limit = c.written
 	}
 	return int(n), nil
+}
+
+func (c *capped) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.f != nil {
+		c.f.Close()
+	}
 }
 
 // remember keeps the last 4 KiB written, enough for the last line.

@@ -20,20 +20,12 @@ const waitDelay = 2 * time.Second
 // run starts cmd and supervises it until it ends, times out or ctx is
 // cancelled, then reads the metrics.
 func (l *Launcher) run(ctx context.Context, job nascent.Job, cmd *exec.Cmd, f trialFiles) nascent.Outcome {
-	// Output goes to size-capped files; stdout is also scanned for
-	// tagged report lines.
-	outFile, err := os.Create(f.stdout)
-	if err != nil {
-		return failed(-1, "stdout file: %v", err)
-	}
-	defer outFile.Close()
-	errFile, err := os.Create(f.stderr)
-	if err != nil {
-		return failed(-1, "stderr file: %v", err)
-	}
-	defer errFile.Close()
-	stdout := &capped{w: outFile, limit: l.cfg.OutputLimit}
-	stderr := &capped{w: errFile, limit: l.cfg.OutputLimit, keepTail: true}
+	// Output goes to size-capped files, created at the first byte; stdout
+	// is also scanned for tagged report lines.
+	stdout := &capped{path: f.stdout, limit: l.cfg.OutputLimit}
+	stderr := &capped{path: f.stderr, limit: l.cfg.OutputLimit, keepTail: true}
+	defer stdout.close()
+	defer stderr.close()
 	reports := &reportScanner{job: job}
 	cmd.Stdout = &teeLines{capped: stdout, scan: reports}
 	cmd.Stderr = stderr

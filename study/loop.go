@@ -13,25 +13,42 @@ import (
 func (r *run) loop(drain <-chan struct{}) error {
 	stopped := r.ctx.Done()
 	var fatal error
+	fail := func(err error) {
+		// Stop the trials still running and record them; the study
+		// resumes from the store.
+		if fatal == nil {
+			fatal = err
+			r.draining = true
+			r.cancel(err)
+		}
+	}
 	for {
 		if fatal == nil && !r.draining {
 			if err := r.fill(); err != nil {
-				// Stop the trials still running and record them; the
-				// study resumes from the store.
-				fatal = err
-				r.draining = true
-				r.cancel(err)
+				fail(err)
 			}
 		}
 		if len(r.running) == 0 {
+			if err := r.flush(); err != nil {
+				fail(err)
+			}
 			return fatal
+		}
+
+		// Wait for a result, writing the queued trials if none comes
+		// within flushDelay.
+		var flushNow <-chan time.Time
+		if len(r.dirty) > 0 {
+			flushNow = time.After(flushDelay)
 		}
 		select {
 		case res := <-r.results:
-			if err := r.finish(res); err != nil && fatal == nil {
-				fatal = err
-				r.draining = true
-				r.cancel(err)
+			if err := r.finish(res); err != nil {
+				fail(err)
+			}
+		case <-flushNow:
+			if err := r.flush(); err != nil {
+				fail(err)
 			}
 		case <-drain:
 			r.log.Info("draining: launching nothing new", "running", len(r.running))

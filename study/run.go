@@ -31,6 +31,8 @@ type run struct {
 	trials   []*nascent.Trial // by number
 	hashes   map[string]int   // candidate hash -> first trial with it
 	pending  []int            // asked trials to (re-)run, in order
+	dirty    []int            // trials to write at the next flush, in order
+	dirtySet map[int]bool
 	running  map[int]*nascent.Trial
 	results  chan result
 	nextSeq  int64
@@ -63,6 +65,7 @@ func (c *Controller) newRun(ctx context.Context) (*run, error) {
 		owner:     c.Owner,
 		worker:    c.Worker,
 		hashes:    map[string]int{},
+		dirtySet:  map[int]bool{},
 		running:   map[int]*nascent.Trial{},
 		best:      map[string]float64{},
 		started:   time.Now(),
@@ -351,8 +354,46 @@ func (r *run) seq() int64 {
 	return s
 }
 
+// save queues a trial's current state for the next group commit; the
+// batch is written when the loop would wait, after flushDelay, or when it
+// is full.
+//
+// Group commit keeps the stored event log a prefix of the real one: the
+// batches are written in order, each in one transaction, and a trial's
+// state is written whole at commit time. A crash loses at most the
+// events of the last flushDelay; their trials were asked but not stored
+// as finished, so the resumed study re-runs them, and the optimizer,
+// replayed from the same prefix, proposes the same candidates again.
 func (r *run) save(t *nascent.Trial) error {
-	return r.c.Store.SaveTrials(r.bg, r.c.Study.Name, r.owner, []nascent.Trial{*t})
+	if !r.dirtySet[t.Number] {
+		r.dirtySet[t.Number] = true
+		r.dirty = append(r.dirty, t.Number)
+	}
+	if len(r.dirty) >= maxBatch {
+		return r.flush()
+	}
+	return nil
+}
+
+// Group commit settings: a batch is written at most flushDelay after its
+// first event, or at maxBatch trials.
+const (
+	flushDelay = 2 * time.Millisecond
+	maxBatch   = 512
+)
+
+// flush writes the queued trials in one transaction.
+func (r *run) flush() error {
+	if len(r.dirty) == 0 {
+		return nil
+	}
+	batch := make([]nascent.Trial, len(r.dirty))
+	for i, n := range r.dirty {
+		batch[i] = *r.trials[n]
+		delete(r.dirtySet, n)
+	}
+	r.dirty = r.dirty[:0]
+	return r.c.Store.SaveTrials(r.bg, r.c.Study.Name, r.owner, batch)
 }
 
 func (r *run) progress() Progress {
