@@ -77,6 +77,7 @@ func newRootCmd() *cobra.Command {
 		newSpaceCmd(),
 		newBenchCmd(),
 		newKWSCmd(),
+		newPlotCmd(),
 	)
 	addStudyCmds(root)
 	return root
