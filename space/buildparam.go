@@ -64,11 +64,13 @@ func (b *builder) intervalBounds(y *ynode, path string, iv *interval) bool {
 	ok := true
 	if iv.integer {
 		if !exact(iv.lower) {
-			b.errs.add(lo, lpath, "must be an integer of at most 2^53 when integer is true, got %g", iv.lower)
+			b.errs.add(lo, lpath, "must be an integer of at most 2^53 "+
+				"when integer is true, got %g", iv.lower)
 			ok = false
 		}
 		if !exact(iv.upper) {
-			b.errs.add(up, upath, "must be an integer of at most 2^53 when integer is true, got %g", iv.upper)
+			b.errs.add(up, upath, "must be an integer of at most 2^53 "+
+				"when integer is true, got %g", iv.upper)
 			ok = false
 		}
 	}

@@ -58,7 +58,7 @@ func newConstant(v any) *constant { return &constant{v: v, enc: appendCanon(nil,
 func (c *constant) hash(b []byte, _ any) []byte { return append(b, c.enc...) }
 
 func (c *constant) sample(*rand.Rand) any { return nil }
-func (c *constant) value(any) any         { return c.v }
+func (c *constant) value(any) any         { return fresh(c.v) }
 func (c *constant) count(any) int         { return 0 }
 func (c *constant) mutable() bool         { return false }
 func (c *constant) width() float64        { return 1 }

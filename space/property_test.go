@@ -106,6 +106,28 @@ func TestChildrenAreValidAndDiffer(t *testing.T) {
 	}
 }
 
+// TestValuesOwned checks that editing a candidate's Values changes no
+// other candidate: literal lists and maps are copied, not shared.
+func TestValuesOwned(t *testing.T) {
+	s := mustParse(t, "_args_: [1, [2, 3]]\nc: {k: 1, _l_: [a]}\nx: [1, 2]\n"+
+		"s: {choices: [[1], {a: b}], size: 1}\n")
+	r := newRand(1)
+	a, b := s.Sample(r), s.Sample(r)
+	a.Values["_args_"].([]any)[1].([]any)[0] = "changed"
+	a.Values["c"].(map[string]any)["_l_"].([]any)[0] = "changed"
+	switch v := a.Values["s"].([]any)[0].(type) {
+	case []any:
+		v[0] = "changed"
+	case map[string]any:
+		v["a"] = "changed"
+	}
+	for _, c := range []nascent.Candidate{b, s.Sample(r)} {
+		if strings.Contains(format(c.Values), "changed") || Hash(c.Values) != c.Hash {
+			t.Errorf("editing one candidate changed another: %s", format(c.Values))
+		}
+	}
+}
+
 // TestMutateDecodedParent mutates candidates without State, and with the
 // State of another parse of the same file, as a resumed study does.
 func TestMutateDecodedParent(t *testing.T) {

@@ -19,7 +19,7 @@ import (
 type Space struct {
 	root   *nested
 	params int
-	size   *big.Int // nil when unbounded
+	size   *big.Int // nil when unbounded, tooLarge beyond maxSizeBits
 }
 
 var _ nascent.Space = (*Space)(nil)
@@ -249,8 +249,8 @@ func (s *Space) Mutate(r *rand.Rand, parent nascent.Candidate) (nascent.Candidat
 			return child, desc, nil
 		}
 	}
-	return nascent.Candidate{}, "", fmt.Errorf("space: no child of %s differs from it after %d mutations",
-		hash, maxResample)
+	return nascent.Candidate{}, "", fmt.Errorf(
+		"space: no child of %s differs from it after %d mutations", hash, maxResample)
 }
 
 // stateOf returns the parent's state and hash, decoding it if needed.

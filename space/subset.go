@@ -37,7 +37,7 @@ func (s *subset) value(st any) any {
 	idx := st.(subsetState)
 	out := make([]any, len(idx))
 	for i, k := range idx {
-		out[i] = s.choices[k]
+		out[i] = fresh(s.choices[k])
 	}
 	return out
 }
@@ -166,7 +166,7 @@ func (p *partition) value(st any) any {
 		groups[i] = []any{}
 	}
 	for e, gi := range g {
-		groups[gi] = append(groups[gi].([]any), p.choices[e])
+		groups[gi] = append(groups[gi].([]any), fresh(p.choices[e]))
 	}
 	return groups
 }

@@ -109,6 +109,26 @@ func canonicalUint(u uint64, path string) (any, error) {
 	return int64(u), nil
 }
 
+// fresh returns v, with lists and maps copied: every candidate owns its
+// Values, so a caller that edits one cannot change another, or the space.
+func fresh(v any) any {
+	switch x := v.(type) {
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = fresh(e)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = fresh(e)
+		}
+		return out
+	}
+	return v
+}
+
 // Hash returns the stable hash of canonical values: the hex form of the
 // first 16 bytes of the SHA-256 of their canonical byte encoding. The
 // encoding sorts map keys and tells int64 from float64, so 3 and 3.0 hash
