@@ -25,12 +25,13 @@ type File struct {
 	// Name names the study; by default the file name without extension.
 	Name string
 
-	// Storage is the path of the SQLite database; by default NAME.db next
-	// to the study file.
+	// Storage is the path of the SQLite database; by default the study
+	// file's name with .db in place of its extension (study.yaml:
+	// study.db), next to it.
 	Storage string
 
-	// TrialsDir holds the trial directories; by default NAME.trials next
-	// to the study file.
+	// TrialsDir holds the trial directories; by default the study file's
+	// name with .trials in place of its extension, next to it.
 	TrialsDir string
 
 	Seed     uint64
@@ -217,10 +218,10 @@ func (p *fileParser) parse(root *node) *File {
 	p.known(settings, topKeys)
 	p.settings(f, settings)
 	if f.Storage == "" {
-		f.Storage = filepath.Join(p.dir, f.Name+".db")
+		f.Storage = filepath.Join(p.dir, stem+".db")
 	}
 	if f.TrialsDir == "" {
-		f.TrialsDir = filepath.Join(p.dir, f.Name+".trials")
+		f.TrialsDir = filepath.Join(p.dir, stem+".trials")
 	}
 	return f
 }

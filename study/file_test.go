@@ -57,7 +57,7 @@ func TestParseFull(t *testing.T) {
 	}
 	eps := 0.2
 	want := &study.File{
-		Path: "dir/study.yaml", Name: "kws", Storage: "dir/db/kws.db", TrialsDir: "dir/kws.trials",
+		Path: "dir/study.yaml", Name: "kws", Storage: "dir/db/kws.db", TrialsDir: "dir/study.trials",
 		Seed: 42, Budget: 200, Parallel: 2,
 		Optimizer:   study.OptimizerConfig{Name: "evolution", PopulationSize: 50, SampleSize: 5, Eps: &eps, Selection: "scalarized"},
 		Objectives:  []nascent.Objective{{Name: "val_error", Bound: 0.1}, {Name: "acc", Direction: nascent.Maximize, Bound: 100}},
