@@ -8,6 +8,7 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"os"
+	"sync"
 
 	"github.com/goccy/go-yaml/ast"
 
@@ -214,9 +215,15 @@ func (s *Space) Sample(r *rand.Rand) nascent.Candidate {
 	return s.candidate(s.root.sample(r).([]any))
 }
 
+// hashBufs holds buffers for the canonical encoding that a hash is taken
+// of, so that making a candidate does not allocate one each time.
+var hashBufs = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+
 func (s *Space) candidate(st []any) nascent.Candidate {
-	var buf [1024]byte
-	sum := sha256.Sum256(s.root.hash(buf[:0], st))
+	buf := hashBufs.Get().(*[]byte)
+	*buf = s.root.hash((*buf)[:0], st)
+	sum := sha256.Sum256(*buf)
+	hashBufs.Put(buf)
 	return nascent.Candidate{
 		Values: s.root.value(st).(map[string]any),
 		Hash:   hex.EncodeToString(sum[:16]),
