@@ -110,18 +110,10 @@ func (b *BatchNorm) stats(c int, src []float32, train bool) (mean, inv float32) 
 		return b.RunningMean[c],
 			float32(1 / math.Sqrt(float64(b.RunningVar[c])+b.Eps))
 	}
-	// Two passes in float64: the mean, then the squared deviations, which
-	// avoids the cancellation of E[x^2] - E[x]^2.
-	var sum float64
-	for _, v := range src {
-		sum += float64(v)
-	}
-	mu := sum / float64(len(src))
-	var ss float64
-	for _, v := range src {
-		d := float64(v) - mu
-		ss += d * d
-	}
+	// Two passes: the mean, then the squared deviations, which avoids
+	// the cancellation of E[x^2] - E[x]^2.
+	mu := sum32(src) / float64(len(src))
+	ss := sumSqDev(src, float32(mu))
 	variance := ss / float64(len(src))
 	unbiased := variance
 	if len(src) > 1 {
@@ -166,11 +158,7 @@ func (b *BatchNorm) Backward(dy *Tensor) *Tensor {
 				}
 				g = dst
 			}
-			var sb, sg float64
-			for j, v := range g {
-				sb += float64(v)
-				sg += float64(v * xh[j])
-			}
+			sb, sg := sum32(g), dot32(g, xh)
 			b.Beta.Grad[c] += float32(sb)
 			b.Gamma.Grad[c] += float32(sg)
 			k := b.Gamma.Data[c] * b.invStd[c] / float32(m)

@@ -119,10 +119,7 @@ func (c *Conv1d) col2im(dcol []float32, lout int, dx *Tensor) {
 					dst := dx.Data[(i*dx.N+n)*dx.L : (i*dx.N+n+1)*dx.L]
 					src := row[n*lout+t0 : n*lout+t1]
 					if c.Stride == 1 {
-						dst = dst[t0+off : t1+off]
-						for t, g := range src {
-							dst[t] += g
-						}
+						addTo(dst[t0+off:t1+off], src)
 						continue
 					}
 					for t, g := range src {

@@ -403,3 +403,34 @@ func TestSoftmaxCrossEntropyGradient(t *testing.T) {
 	}
 	compare(t, "logit gradient", to64(grad.Data), numGrad(x, ref))
 }
+
+func TestReductions(t *testing.T) {
+	r := rand.New(rand.NewPCG(23, 24))
+	for _, n := range []int{0, 1, 7, 8, 255, 256, 257, 6528} {
+		a, b := randSlice(r, n), randSlice(r, n)
+		for i := range a {
+			a[i] += 3 // an offset, so that the deviations matter
+		}
+		var s, d, mu, q float64
+		for i := range a {
+			s += float64(a[i])
+			d += float64(a[i]) * float64(b[i])
+		}
+		if n > 0 {
+			mu = s / float64(n)
+		}
+		for _, v := range a {
+			q += (float64(v) - mu) * (float64(v) - mu)
+		}
+		tol := 1e-5 * float64(n+1)
+		if got := sum32(a); math.Abs(got-s) > tol {
+			t.Errorf("sum32(%d values) = %g, want %g", n, got, s)
+		}
+		if got := dot32(a, b); math.Abs(got-d) > tol {
+			t.Errorf("dot32(%d values) = %g, want %g", n, got, d)
+		}
+		if got := sumSqDev(a, float32(mu)); math.Abs(got-q) > tol {
+			t.Errorf("sumSqDev(%d values) = %g, want %g", n, got, q)
+		}
+	}
+}
