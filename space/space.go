@@ -123,24 +123,16 @@ func astGet(n ast.Node, key string) ast.Node {
 		return astGet(v.Value, key)
 	case *ast.MappingValueNode:
 		if tokenText(v.Key) == key {
-			return nullIfNil(v.Value, v.Key)
+			return orNull(v.Value, v.Key)
 		}
 	case *ast.MappingNode:
 		for _, mv := range v.Values {
 			if _, merge := mv.Key.(*ast.MergeKeyNode); !merge && tokenText(mv.Key) == key {
-				return nullIfNil(mv.Value, mv.Key)
+				return orNull(mv.Value, mv.Key)
 			}
 		}
 	}
 	return nil
-}
-
-// nullIfNil returns v, or a null node at key when the key has no value.
-func nullIfNil(v ast.Node, key ast.Node) ast.Node {
-	if v != nil {
-		return v
-	}
-	return ast.Null(key.GetToken())
 }
 
 // build checks and builds the space rooted at y.

@@ -152,7 +152,9 @@ func newReader(errs *errorList) *reader {
 // recorded, when n cannot be read.
 func (r *reader) node(n ast.Node, path string) *ynode {
 	if n == nil {
-		return &ynode{kind: yScalar}
+		// Callers pass a null node at a known place instead; this is the
+		// last resort, and still a valid position.
+		return &ynode{kind: yScalar, pos: pos{1, 1}}
 	}
 	r.depth++
 	defer func() { r.depth-- }()
@@ -198,7 +200,7 @@ func (r *reader) mapping(p pos, values []*ast.MappingValueNode, path string) *yn
 			continue
 		}
 		seen[key] = kp
-		if v := r.node(mv.Value, kpath); v != nil {
+		if v := r.node(orNull(mv.Value, mv.Key), kpath); v != nil {
 			y.keys = append(y.keys, yentry{key: key, pos: kp, val: v})
 		}
 	}
@@ -270,6 +272,7 @@ func (r *reader) key(k ast.MapKeyNode, path string) (string, pos, bool) {
 func (r *reader) sequence(s *ast.SequenceNode, path string) *ynode {
 	y := &ynode{kind: ySeq, pos: nodePos(s)}
 	for i, item := range s.Values {
+		item = orNull(item, s)
 		if v := r.node(item, indexPath(path, i)); v != nil {
 			y.items = append(y.items, v)
 		} else {
@@ -284,7 +287,7 @@ func (r *reader) anchor(a *ast.AnchorNode, path string) *ynode {
 	name := tokenText(a.Name)
 	was := r.defining[name]
 	r.defining[name] = true
-	y := r.node(a.Value, path)
+	y := r.node(orNull(a.Value, a), path)
 	r.defining[name] = was
 	if y != nil {
 		r.anchors[name] = y
@@ -341,13 +344,13 @@ func (r *reader) tag(t *ast.TagNode, path string) *ynode {
 	}
 	switch tag {
 	case "!!str":
-		y := r.node(t.Value, path)
+		y := r.node(orNull(t.Value, t), path)
 		if y != nil && y.kind == yScalar {
 			y = &ynode{kind: yScalar, pos: y.pos, val: tokenText(t.Value)}
 		}
 		return y
 	case "!!int", "!!float", "!!bool", "!!null", "!!map", "!!seq":
-		return r.node(t.Value, path)
+		return r.node(orNull(t.Value, t), path)
 	}
 	r.errs.add(nodePos(t), path, "unsupported YAML tag %s", tag)
 	return nil
@@ -393,6 +396,15 @@ func (r *reader) scalar(n ast.Node, path string) *ynode {
 		return nil
 	}
 	return y
+}
+
+// orNull returns n, or a null node at the place of at when n is missing,
+// as for a key written without a value.
+func orNull(n, at ast.Node) ast.Node {
+	if n != nil {
+		return n
+	}
+	return ast.Null(at.GetToken())
 }
 
 // tokenText returns the source text of a node's token.

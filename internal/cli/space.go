@@ -100,7 +100,11 @@ func spaceCheckFiles(stdout, stderr io.Writer, files []string, asJSON bool) erro
 				return err
 			}
 		} else if res.Valid {
-			fmt.Fprintf(stdout, "%s: valid, %d parameters, size %s\n", f, res.Params, res.Size)
+			noun := "parameters"
+			if res.Params == 1 {
+				noun = "parameter"
+			}
+			fmt.Fprintf(stdout, "%s: valid, %d %s, size %s\n", f, res.Params, noun, res.Size)
 		}
 	}
 	if bad == 0 {

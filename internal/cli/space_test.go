@@ -45,7 +45,7 @@ func TestSpaceCheck(t *testing.T) {
 		{"valid", []string{good}, ExitOK,
 			[]string{good + ": valid, 2 parameters, size 12"}, nil, false},
 		{"unbounded", []string{cont}, ExitOK,
-			[]string{cont + ": valid, 1 parameters, size unbounded"}, nil, false},
+			[]string{cont + ": valid, 1 parameter, size unbounded"}, nil, false},
 		{"invalid reports every error", []string{bad}, ExitUsage, nil,
 			[]string{bad + ":1:10: l.min: must be >= 0, got -1", bad + ":2:22: x.upper: must be greater than lower 2"}, true},
 		{"mixed", []string{good, bad}, ExitUsage,
