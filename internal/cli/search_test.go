@@ -1,0 +1,157 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/goccy/go-yaml"
+)
+
+// TestSearchHelperTrial is not a test: the study tests below run this
+// test binary as their trial program, which lands here.
+func TestSearchHelperTrial(t *testing.T) {
+	if os.Getenv("NASCENT_CLI_TEST_TRIAL") != "1" {
+		t.Skip("a trial program for the search tests")
+	}
+	data, err := os.ReadFile(os.Getenv("NASCENT_CONFIG"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg struct {
+		X float64 `yaml:"x"`
+		W int     `yaml:"w"`
+	}
+	if err := yaml.Unmarshal(data, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	m := fmt.Sprintf(`{"loss": %g, "size": %d}`, (cfg.X-0.3)*(cfg.X-0.3), cfg.W)
+	if err := os.WriteFile(os.Getenv("NASCENT_METRICS"), []byte(m), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+const testStudy = `name: cli
+seed: %d
+budget: 12
+parallel: 2
+optimizer: {population_size: 4, sample_size: 2}
+objectives: [loss, size]
+constraints: ["size <= 8"]
+trial:
+  command: ["%s", "-test.run=^TestSearchHelperTrial$"]
+  env: {NASCENT_CLI_TEST_TRIAL: "1", EXTRA: "${NASCENT_CLI_TEST_EXTRA}"}
+space:
+  x: {lower: 0.0, upper: 1.0}
+  w: [1, 2, 4, 8]
+`
+
+// run runs the nascent command and returns its exit code and output.
+func run(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Run(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func writeStudy(t *testing.T, dir string, seed int) string {
+	t.Helper()
+	path := filepath.Join(dir, "study.yaml")
+	if err := os.WriteFile(path, []byte(fmt.Sprintf(testStudy, seed, os.Args[0])), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestSearchCommands(t *testing.T) {
+	t.Setenv("NASCENT_CLI_TEST_EXTRA", "x")
+	dir := t.TempDir()
+	path := writeStudy(t, dir, 1)
+
+	// search runs the study and prints the best trials and the front.
+	code, out, errOut := run(t, "search", path)
+	if code != ExitOK {
+		t.Fatalf("search = %d\n%s", code, errOut)
+	}
+	for _, want := range []string{"12 completed trials", "best per objective:", "loss (minimize)", "Pareto set ("} {
+		if !strings.Contains(out, want) {
+			t.Errorf("search output lacks %q:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(errOut, "trial 0 completed") || !strings.Contains(errOut, "done 12/12") {
+		t.Errorf("search log lacks trial lines:\n%s", errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "study.db")); err != nil {
+		t.Errorf("no study database next to the study file: %v", err)
+	}
+
+	// trials --json lists every trial.
+	code, out, errOut = run(t, "trials", "--json", path)
+	var trials []trialJSON
+	if code != ExitOK || json.Unmarshal([]byte(out), &trials) != nil || len(trials) != 12 {
+		t.Fatalf("trials --json = %d, %d trials\n%s%s", code, len(trials), out, errOut)
+	}
+	if trials[3].State != "completed" || trials[3].Metrics["loss"] != mustFloat(trials[3].Candidate["x"]) {
+		t.Errorf("trial 3 = %+v, want completed with its loss", trials[3])
+	}
+
+	// status, best and export read the same study.
+	if code, out, _ = run(t, "status", path); code != ExitOK || !strings.Contains(out, "12 of 12 trials evaluated") {
+		t.Errorf("status = %d\n%s", code, out)
+	}
+	code, out, _ = run(t, "best", "--json", path)
+	var best bestJSON
+	if code != ExitOK || json.Unmarshal([]byte(out), &best) != nil || len(best.Pareto) == 0 || best.Best["size"].Number < 0 {
+		t.Errorf("best --json = %d\n%s", code, out)
+	}
+	w := trials[5].Candidate["w"]
+	if code, out, _ = run(t, "export", path, "5", "--format", "overrides"); code != ExitOK || !strings.Contains(out, fmt.Sprintf("'w=%v'", w)) {
+		t.Errorf("export --format overrides = %d %q, want w=%v", code, out, w)
+	}
+	if code, out, _ = run(t, "export", path, "5", "--format", "json"); code != ExitOK || !strings.Contains(out, `"x": `) {
+		t.Errorf("export --format json = %d %q", code, out)
+	}
+	if code, _, errOut = run(t, "export", path, "99"); code != ExitNotFound {
+		t.Errorf("export of a missing trial = %d %q, want %d", code, errOut, ExitNotFound)
+	}
+	if code, _, errOut = run(t, "export", path, "1", "--format", "toml"); code != ExitUsage {
+		t.Errorf("export --format toml = %d %q, want %d", code, errOut, ExitUsage)
+	}
+
+	// A changed study is refused unless forced; a finished study with a
+	// larger budget continues.
+	writeStudy(t, dir, 2)
+	if code, _, errOut = run(t, "search", path); code != ExitConflict || !strings.Contains(errOut, "--force") {
+		t.Errorf("search of a changed study = %d %q, want %d and a hint about --force", code, errOut, ExitConflict)
+	}
+	if code, _, errOut = run(t, "search", "--force", path); code != ExitOK {
+		t.Errorf("search --force = %d %q", code, errOut)
+	}
+}
+
+func TestSearchErrors(t *testing.T) {
+	dir := t.TempDir()
+	path := writeStudy(t, dir, 1)
+	os.Unsetenv("NASCENT_CLI_TEST_EXTRA")
+	code, _, errOut := run(t, "search", path)
+	if code != ExitUsage || !strings.Contains(errOut, "study.yaml:10:") || !strings.Contains(errOut, "NASCENT_CLI_TEST_EXTRA is not set") {
+		t.Errorf("search without its variable = %d %q, want %d naming the variable and its line", code, errOut, ExitUsage)
+	}
+	// Reading commands do not need the trials' variables.
+	if code, _, errOut = run(t, "status", path); code != ExitNotFound || !strings.Contains(errOut, "run nascent search") {
+		t.Errorf("status before any search = %d %q, want %d", code, errOut, ExitNotFound)
+	}
+	if code, _, _ = run(t, "search", filepath.Join(dir, "missing.yaml")); code != ExitNotFound {
+		t.Errorf("search of a missing file = %d, want %d", code, ExitNotFound)
+	}
+}
+
+func mustFloat(v any) float64 {
+	x, _ := v.(float64)
+	return (x - 0.3) * (x - 0.3)
+}
