@@ -77,3 +77,35 @@ func goldenText(t *testing.T, s *Space) []byte {
 	}
 	return b.Bytes()
 }
+
+// TestInvalidFiles checks the errors reported for each file in
+// testdata/invalid against its .errors golden file, one error a line.
+func TestInvalidFiles(t *testing.T) {
+	files, err := filepath.Glob("testdata/invalid/*.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no testdata: %v", err)
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			_, err := ParseFile(f)
+			if err == nil {
+				t.Fatalf("ParseFile(%s) = nil error", f)
+			}
+			got := []byte(err.Error() + "\n")
+			path := strings.TrimSuffix(f, ".yaml") + ".errors"
+			if *update {
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("errors of %s:\n%s\nwant (%s):\n%s", f, got, path, want)
+			}
+		})
+	}
+}
