@@ -40,8 +40,9 @@ func ParseFile(path string) (*Space, error) {
 
 // Parse parses a search space from YAML source. filename only labels
 // errors. The space is, in order of preference, the value of a top-level
-// key parametrization, the value of hydra.sweeper.parametrization (a
-// hannah Hydra config), or the whole document.
+// key parametrization, of nas.parametrization (a hannah experiment
+// config), of hydra.sweeper.parametrization (a hannah Hydra config), or
+// the whole document.
 //
 // On failure the error is an Errors holding every problem found, each
 // with its line, column and key path; it wraps nascent.ErrInvalid.
@@ -98,6 +99,9 @@ func ParseNode(filename string, node ast.Node, keyPath string) (*Space, error) {
 func locate(body ast.Node, errs *errorList) (ast.Node, string) {
 	if p := astGet(body, "parametrization"); p != nil {
 		return p, "parametrization"
+	}
+	if p := astGet(astGet(body, "nas"), "parametrization"); p != nil {
+		return p, "nas.parametrization"
 	}
 	h := astGet(body, "hydra")
 	if h == nil {
