@@ -200,7 +200,6 @@ func newProgress(w io.Writer, tty bool, f *study.File) *progress {
 	if tty {
 		p.bar = progressbar.NewOptions(f.Budget,
 			progressbar.OptionSetWriter(w),
-			progressbar.OptionShowCount(),
 			progressbar.OptionSetWidth(20),
 			progressbar.OptionThrottle(200*time.Millisecond),
 			progressbar.OptionSetPredictTime(false),
@@ -214,11 +213,14 @@ func newProgress(w io.Writer, tty bool, f *study.File) *progress {
 func (p *progress) Ended(t nascent.Trial, s study.Progress) {
 	status := p.status(s)
 	if p.bar != nil {
-		p.bar.Describe(status)
 		_ = p.bar.Set(s.Done)
+		p.bar.Describe(status)
 		return
 	}
 	line := fmt.Sprintf("trial %d %s", t.Number, t.State)
+	if t.State == nascent.Running {
+		line = fmt.Sprintf("trial %d retrying", t.Number)
+	}
 	if t.State == nascent.Completed {
 		line += " " + p.metrics(t.Metrics)
 	}
