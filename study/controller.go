@@ -156,8 +156,10 @@ func (c *Controller) Run(ctx context.Context, drain <-chan struct{}) (Summary, e
 	}
 	err = r.loop(drain)
 	sum := Summary{Progress: r.progress(), Drained: r.draining && r.done < c.Budget}
-	if err == nil && ctx.Err() != nil {
-		err = ctx.Err()
+	if err == nil && r.ctx.Err() != nil {
+		// Cancelled by the caller, or by the heartbeat on losing the
+		// lease: the cause says which.
+		err = context.Cause(r.ctx)
 	}
 	return sum, err
 }
