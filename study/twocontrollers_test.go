@@ -87,19 +87,27 @@ func TestLeaseLost(t *testing.T) {
 	ctl.LeaseTTL = 300 * time.Millisecond
 	ctl.Owner = "victim"
 
-	// Another controller steals the lease as soon as it exists.
+	// Another controller steals the lease once trials run: the victim's
+	// heartbeat or its next write must notice.
 	go func() {
 		for {
-			if _, err := store.Acquire(ctx, "crash", "thief", "victim", time.Hour); err == nil {
-				return
+			if trials, _ := store.Trials(ctx, "crash"); len(trials) > 0 {
+				break
 			}
 			time.Sleep(10 * time.Millisecond)
+		}
+		if _, err := store.Acquire(ctx, "crash", "thief", "victim", time.Hour); err != nil {
+			t.Errorf("steal: %v", err)
 		}
 	}()
 	start := time.Now()
 	_, err = ctl.Run(ctx, nil)
-	if !errors.Is(err, nascent.ErrConflict) {
-		t.Fatalf("Run with a stolen lease = %v, want ErrConflict", err)
+	if !errors.Is(err, nascent.ErrConflict) || strings.Contains(err.Error(), "is run by another") {
+		t.Fatalf("Run with a stolen lease = %v, want ErrConflict from a lost lease", err)
+	}
+	trials, _ := store.Trials(ctx, "crash")
+	if len(trials) == 0 || len(trials) > 2 {
+		t.Errorf("the victim stored %d trials, want the 1 or 2 it had started", len(trials))
 	}
 	if d := time.Since(start); d > 10*time.Second {
 		t.Errorf("Run noticed the lost lease after %s", d)
