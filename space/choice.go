@@ -4,6 +4,7 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"slices"
+	"strings"
 )
 
 // maxResample bounds the draws spent looking for a re-sampled sub-space
@@ -114,7 +115,29 @@ func (c *choice) decode(v any, path string) (any, error) {
 	if len(c.opts) == 1 {
 		return nil, first
 	}
-	return nil, valueErrorf(path, "%s is none of the %d choices", format(v), len(c.opts))
+	return nil, valueErrorf(path, "%s is none of the %d choices%s", format(v), len(c.opts), c.list())
+}
+
+// list returns ": a, b, c" for a choice of few constants, to show in an
+// error, or "" when the options are too many or are spaces.
+func (c *choice) list() string {
+	if len(c.opts) > 12 {
+		return ""
+	}
+	var b strings.Builder
+	for i, o := range c.opts {
+		k, ok := o.(*constant)
+		if !ok {
+			return ""
+		}
+		if i == 0 {
+			b.WriteString(": ")
+		} else {
+			b.WriteString(", ")
+		}
+		b.WriteString(format(k.v))
+	}
+	return b.String()
 }
 
 // count offers, in this order: the mutations of the active option; a move
