@@ -5,7 +5,9 @@ an AdamW step per batch, with the network of
 /work/shared/reference/fsdd_torch_reference.py.
 
 Usage: train_bench_torch.py [BATCH] [THREADS] [SECONDS]
-Prints one line: torch batch=B threads=T samples/s=S
+Prints one line: torch batch=B threads=T samples/s=S samples/cpu-s=C,
+where C counts processor time (user and system, all threads) instead of
+the wall clock.
 Run with Debian's /usr/bin/python3 (python3-torch).
 """
 import sys, time
@@ -49,8 +51,10 @@ def step():
 
 for _ in range(5):
     step()
-n, t0 = 0, time.time()
+n, t0, c0 = 0, time.time(), time.process_time()
 while time.time() - t0 < seconds:
     step()
     n += 1
-print(f"torch batch={bs} threads={threads} samples/s={n * bs / (time.time() - t0):.0f}")
+wall, cpu = time.time() - t0, time.process_time() - c0
+print(f"torch batch={bs} threads={threads} samples/s={n * bs / wall:.0f} "
+      f"samples/cpu-s={n * bs / cpu:.0f}")
