@@ -171,7 +171,7 @@ func newSpaceSampleCmd() *cobra.Command {
 			return spaceSamples(c.OutOrStdout(), s, n, seed, asJSON)
 		},
 	}
-	cmd.Flags().IntVarP(&n, "n", "n", 1, "number of candidates")
+	cmd.Flags().IntVarP(&n, "count", "n", 1, "number of candidates")
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "seed of the random source")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per line")
 	return cmd
