@@ -149,13 +149,7 @@ func (b *BatchNorm) Backward(dy *Tensor) *Tensor {
 			if b.ReLU {
 				// Mask into dst, which the formula below then reads
 				// and overwrites element by element.
-				for j, y := range b.y.Data[c*m : (c+1)*m] {
-					if y > 0 {
-						dst[j] = g[j]
-					} else {
-						dst[j] = 0
-					}
-				}
+				maskPositive(dst, g, b.y.Data[c*m:(c+1)*m])
 				g = dst
 			}
 			sb, sg := sum32(g), dot32(g, xh)

@@ -434,3 +434,16 @@ func TestReductions(t *testing.T) {
 		}
 	}
 }
+
+func TestMaskPositive(t *testing.T) {
+	y := []float32{0, 1e-38, 2, 0, float32(math.Inf(1)), 3}
+	g := []float32{1, 2, -3, 4, 5, -6}
+	want := []float32{0, 2, -3, 0, 5, -6}
+	dst := make([]float32, len(y))
+	maskPositive(dst, g, y)
+	for i := range want {
+		if dst[i] != want[i] {
+			t.Errorf("maskPositive: dst[%d] = %g, want %g", i, dst[i], want[i])
+		}
+	}
+}

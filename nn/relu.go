@@ -33,14 +33,7 @@ func (r *ReLU) Backward(dy *Tensor) *Tensor {
 	mustShape("relu gradient", dy, r.y.C, r.y.N, r.y.L)
 	r.dx = reshape(r.dx, dy.C, dy.N, dy.L)
 	parallelFor(r.threads, len(dy.Data), elementGrain, func(lo, hi int) {
-		dst, g := r.dx.Data[lo:hi], dy.Data[lo:hi]
-		for i, v := range r.y.Data[lo:hi] {
-			if v > 0 {
-				dst[i] = g[i]
-			} else {
-				dst[i] = 0
-			}
-		}
+		maskPositive(r.dx.Data[lo:hi], dy.Data[lo:hi], r.y.Data[lo:hi])
 	})
 	return r.dx
 }

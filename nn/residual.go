@@ -69,14 +69,7 @@ func (r *Residual) Backward(dy *Tensor) *Tensor {
 	if r.ReLU {
 		r.dsum = reshape(r.dsum, dy.C, dy.N, dy.L)
 		parallelFor(r.threads, len(dy.Data), elementGrain, func(lo, hi int) {
-			dst, g := r.dsum.Data[lo:hi], dy.Data[lo:hi]
-			for i, v := range r.sum.Data[lo:hi] {
-				if v > 0 {
-					dst[i] = g[i]
-				} else {
-					dst[i] = 0
-				}
-			}
+			maskPositive(r.dsum.Data[lo:hi], dy.Data[lo:hi], r.sum.Data[lo:hi])
 		})
 		dy = r.dsum
 	}

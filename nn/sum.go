@@ -1,5 +1,7 @@
 package nn
 
+import "math"
+
 // The reductions below add float32 values in eight independent float32
 // lanes over blocks of sumBlock elements and carry the block totals in
 // float64: the lanes let the loop run without waiting on one chain of
@@ -112,5 +114,19 @@ func addTo(dst, src []float32) {
 	}
 	for i, v := range src {
 		dst[i] += v
+	}
+}
+
+// maskPositive sets dst[i] = g[i] where y[i] > 0 and 0 elsewhere, for y
+// the output of a ReLU (so y[i] is +0 or positive). It works on the bits,
+// without branches: the signs of the ReLU's inputs are random, and a
+// mispredicted branch per element costs more than the arithmetic.
+func maskPositive(dst, g, y []float32) {
+	g, y = g[:len(dst)], y[:len(dst)]
+	for i, v := range y {
+		b := int32(math.Float32bits(v))
+		// b|-b is negative exactly when b != 0, that is when y > 0.
+		m := uint32((b | -b) >> 31)
+		dst[i] = math.Float32frombits(math.Float32bits(g[i]) & m)
 	}
 }
