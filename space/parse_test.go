@@ -2,6 +2,7 @@ package space
 
 import (
 	"errors"
+	"fmt"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -371,4 +372,18 @@ func mustParseFile(t testing.TB, path string) *Space {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// TestAliasBomb checks that aliases nested to expand into 4^30 nodes are
+// refused quickly rather than expanded.
+func TestAliasBomb(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("a0: &a0 [x, y]\n")
+	for i := 1; i < 30; i++ {
+		fmt.Fprintf(&b, "a%d: &a%d [*a%d, *a%d, *a%d, *a%d]\n", i, i, i-1, i-1, i-1, i-1)
+	}
+	_, err := Parse("bomb.yaml", []byte(b.String()))
+	if err == nil || !strings.Contains(err.Error(), "space too large") {
+		t.Errorf("Parse(alias bomb) = %v, want space too large", err)
+	}
 }
