@@ -81,22 +81,22 @@ func (b *BatchNorm) Forward(x *Tensor, train bool) *Tensor {
 			mean, inv := b.stats(c, src, train)
 			g, be := b.Gamma.Data[c], b.Beta.Data[c]
 			dst := b.y.Data[c*m : (c+1)*m]
-			if !train {
-				for j, v := range src {
-					dst[j] = g*(v-mean)*inv + be
-				}
-			} else {
+			// Fold the statistics into one scale and shift per channel.
+			scale, shift := g*inv, be-g*mean*inv
+			if train {
 				xh := b.xhat.Data[c*m : (c+1)*m]
 				for j, v := range src {
-					h := (v - mean) * inv
-					xh[j] = h
-					dst[j] = g*h + be
+					xh[j] = (v - mean) * inv
 				}
 			}
 			if b.ReLU {
-				for j, v := range dst {
-					dst[j] = max(v, 0)
+				for j, v := range src {
+					dst[j] = max(v*scale+shift, 0)
 				}
+				continue
+			}
+			for j, v := range src {
+				dst[j] = v*scale + shift
 			}
 		}
 	})
