@@ -186,7 +186,7 @@ func (r *reader) mapping(p pos, values []*ast.MappingValueNode, path string) *yn
 	var merged []*ynode
 	for _, mv := range values {
 		if _, ok := mv.Key.(*ast.MergeKeyNode); ok {
-			merged = append(merged, r.mergeSources(mv.Value, path)...)
+			merged = append(merged, r.mergeSources(orNull(mv.Value, mv.Key), path)...)
 			continue
 		}
 		key, kp, ok := r.key(mv.Key, path)
