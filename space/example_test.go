@@ -61,3 +61,30 @@ model:
 	// study.yaml:4:10: model.blocks.min: must be >= 0, got -1
 	// study.yaml:7:15: model.lr.lower: must be > 0 when log is true, got 0
 }
+
+// A candidate stored as JSON comes back with integers as float64; Decode
+// restores the canonical values, the same hash, and the state that
+// Mutate needs.
+func ExampleSpace_Decode() {
+	s, err := space.Parse("s.yaml", []byte("width: [16, 32]\ndepth: {lower: 1, upper: 9, int: true}\n"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	c := s.Sample(rand.New(rand.NewPCG(3, 4)))
+	stored, _ := json.Marshal(c.Values)
+
+	var loaded map[string]any
+	if err := json.Unmarshal(stored, &loaded); err != nil {
+		fmt.Println(err)
+		return
+	}
+	d, err := s.Decode(loaded)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%s %T %v\n", stored, d.Values["depth"], d.Hash == c.Hash)
+	// Output:
+	// {"depth":8,"width":16} int64 true
+}
