@@ -44,13 +44,16 @@ type nb201Flags struct {
 
 	// Settings of the "custom" method; zero values mean evo's defaults.
 	population, sample int
-	eps                float64
+	eps                *float64 // nil: evo's default
 	allowDup           bool
 	selection          string
 }
 
 func newBenchNB201Cmd() *cobra.Command {
-	var f nb201Flags
+	var (
+		f   nb201Flags
+		eps float64
+	)
 	cmd := &cobra.Command{
 		Use:   "nb201",
 		Short: "Run many seeded searches on the NAS-Bench-201 table",
@@ -79,9 +82,8 @@ Run i of every row uses seed --seed + i. The table goes to stdout, the
 time taken to stderr.`,
 		Args: argsExactly(0),
 		RunE: func(c *cobra.Command, _ []string) error {
-			f.eps = -1
 			if c.Flags().Changed("eps") {
-				f.eps, _ = c.Flags().GetFloat64("eps")
+				f.eps = &eps
 			}
 			return runNB201(c.Context(), f, c.OutOrStdout(), c.ErrOrStderr())
 		},
@@ -98,7 +100,7 @@ time taken to stderr.`,
 	fl.BoolVar(&f.asJSON, "json", false, "print one JSON object with every row instead of a table")
 	fl.IntVar(&f.population, "population", 0, "custom: population size (default 100)")
 	fl.IntVar(&f.sample, "sample", 0, "custom: tournament size (default 10)")
-	fl.Float64Var(&f.eps, "eps", 0, "custom: probability of a random child (default 0.1)")
+	fl.Float64Var(&eps, "eps", 0, "custom: probability of a random child (default 0.1)")
 	fl.BoolVar(&f.allowDup, "allow-duplicates", false, "custom: evaluate duplicates instead of drawing again")
 	fl.StringVar(&f.selection, "selection", "", "custom: scalarized or pareto (default pareto)")
 	return cmd
@@ -243,8 +245,8 @@ func nb201Method(name string, budget int, f nb201Flags) (bench.Method, error) {
 			Selection:       evo.Selection(f.selection),
 			Objectives:      objs,
 		}
-		if f.eps >= 0 {
-			cfg.Eps = evo.Float(f.eps)
+		if f.eps != nil {
+			cfg.Eps = evo.Float(*f.eps)
 		}
 		if err := cfg.Check(); err != nil {
 			return bench.Method{}, fmt.Errorf("%w: custom method: %v", errUsage, err)
