@@ -114,6 +114,11 @@ func (c *Conv1d) col2im(dcol []float32, lout int, dx *Tensor) {
 			for k := 0; k < c.Size; k++ {
 				row := dcol[(i*c.Size+k)*cols : (i*c.Size+k+1)*cols]
 				t0, t1 := c.valid(k, dx.L, lout)
+				if t0 >= t1 {
+					// Tap k sees only padding: on an input shorter
+					// than the padding, t0+off would be negative.
+					continue
+				}
 				off := k - c.Pad
 				for n := 0; n < dx.N; n++ {
 					dst := dx.Data[(i*dx.N+n)*dx.L : (i*dx.N+n+1)*dx.L]

@@ -163,6 +163,10 @@ func TestConv1dGradients(t *testing.T) {
 		{"long stride 2", 2, 3, 9, 2, 4, 2, 70, 1},
 		// Panels that end one step into an example, inside its padding.
 		{"short runs", 2, 2, 9, 1, 4, 3, 15, 1},
+		// An input shorter than the padding: some taps see only padding
+		// (a 9-wide same convolution deep in a strided network).
+		{"input shorter than padding", 2, 2, 9, 1, 4, 2, 3, 1},
+		{"input shorter than padding strided", 2, 2, 9, 3, 4, 2, 2, 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
