@@ -1,6 +1,7 @@
 package space
 
 import (
+	"bytes"
 	"math/big"
 	"math/rand/v2"
 	"slices"
@@ -98,6 +99,11 @@ func (c *choice) hash(b []byte, st any) []byte {
 	return c.opts[i].hash(b, sub)
 }
 
+func (c *choice) json(b []byte, st any) []byte {
+	i, sub := splitChoice(st)
+	return c.opts[i].json(b, sub)
+}
+
 // decode finds the first option that accepts v. Two options may produce
 // the same value; the first one is then taken, which keeps Values, and so
 // the hash, unchanged.
@@ -181,7 +187,7 @@ func (c *choice) mutate(r *rand.Rand, st any, k int, path string) (any, string) 
 func (c *choice) move(r *rand.Rand, st any, i int, path string) (any, string) {
 	j := c.other(r, i)
 	out := makeChoice(j, c.opts[j].sample(r))
-	return out, describe(path, c.value(st), c.value(out))
+	return out, describe(path, c, st, out)
 }
 
 // other returns the index of an option other than i: a neighbour in value
@@ -212,11 +218,11 @@ func (c *choice) other(r *rand.Rand, i int) int {
 // instead, which always differs.
 func (c *choice) resample(r *rand.Rand, i int, sub any, path string) (any, string) {
 	o := c.opts[i]
-	old := o.value(sub)
+	old := o.hash(nil, sub)
 	for range maxResample {
 		next := o.sample(r)
-		if v := o.value(next); !equalValue(v, old) {
-			return makeChoice(i, next), describe(path, old, v)
+		if !bytes.Equal(o.hash(nil, next), old) {
+			return makeChoice(i, next), describe(path, o, sub, next)
 		}
 	}
 	next, desc := o.mutate(r, sub, r.IntN(o.count(sub)), path)
@@ -248,10 +254,36 @@ func (c *choice) mutable() bool {
 	return len(c.opts) > 1 || c.opts[0].mutable()
 }
 
-// describe renders a mutation as "path: old -> new".
-func describe(path string, old, new any) string {
+// describe renders a mutation of p from state old to state new as
+// "path: old -> new": scalars plainly, lists and maps as compact JSON.
+func describe(path string, p param, old, new any) string {
 	if path == "" {
 		path = "(top level)"
 	}
-	return path + ": " + format(old) + " -> " + format(new)
+	b := make([]byte, 0, 64)
+	b = append(b, path...)
+	b = append(b, ": "...)
+	b = appendHuman(b, p, old)
+	b = append(b, " -> "...)
+	b = appendHuman(b, p, new)
+	return string(b)
+}
+
+// appendHuman appends the value of state st of p as format would, but
+// writes lists and maps from the state, without building them.
+func appendHuman(b []byte, p param, st any) []byte {
+	for {
+		switch x := p.(type) {
+		case *choice:
+			var i int
+			i, st = splitChoice(st)
+			p = x.opts[i]
+			continue
+		case *constant:
+			return append(b, format(x.v)...)
+		case *interval:
+			return append(b, format(x.value(st))...)
+		}
+		return p.json(b, st)
+	}
 }

@@ -94,6 +94,10 @@ func (iv *interval) hash(b []byte, st any) []byte {
 	return appendCanon(b, iv.value(st))
 }
 
+func (iv *interval) json(b []byte, st any) []byte {
+	return appendJSON(b, iv.value(st))
+}
+
 func (iv *interval) decode(v any, path string) (any, error) {
 	f, ok := number(v)
 	if !ok {
@@ -151,7 +155,7 @@ func (iv *interval) mutate(r *rand.Rand, st any, _ int, path string) (any, strin
 	} else {
 		out = iv.stepFloat(r, st.(float64))
 	}
-	return out, describe(path, iv.value(st), iv.value(out))
+	return out, describe(path, iv, st, out)
 }
 
 func (iv *interval) stepIndex(r *rand.Rand, k int64) int64 {

@@ -44,6 +44,17 @@ func (l *choiceList) hash(b []byte, st any) []byte {
 	return b
 }
 
+func (l *choiceList) json(b []byte, st any) []byte {
+	b = append(b, '[')
+	for i, e := range st.(listState) {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l.elem.json(b, e)
+	}
+	return append(b, ']')
+}
+
 func (l *choiceList) decode(v any, path string) (any, error) {
 	vs, ok := v.([]any)
 	if !ok {
@@ -122,7 +133,7 @@ func (l *choiceList) insert(r *rand.Rand, s listState, path string) (any, string
 	out = append(out, s[:at]...)
 	out = append(out, l.elem.sample(r))
 	out = append(out, s[at:]...)
-	return out, lengthChange(path, len(s), "insert", at, l.elem.value(out[at]))
+	return out, l.lengthChange(path, len(s), "insert", at, out[at])
 }
 
 // drop removes a uniformly drawn element.
@@ -131,12 +142,12 @@ func (l *choiceList) drop(r *rand.Rand, s listState, path string) (any, string) 
 	out := make(listState, 0, len(s)-1)
 	out = append(out, s[:at]...)
 	out = append(out, s[at+1:]...)
-	return out, lengthChange(path, len(s), "drop", at, l.elem.value(s[at]))
+	return out, l.lengthChange(path, len(s), "drop", at, s[at])
 }
 
-// lengthChange describes an insert or a drop as
-// "path: length 3 -> 4, insert [1] {...}".
-func lengthChange(path string, n int, op string, at int, elem any) string {
+// lengthChange describes an insert or a drop of the element with state
+// elem as "path: length 3 -> 4, insert [1] {...}".
+func (l *choiceList) lengthChange(path string, n int, op string, at int, elem any) string {
 	m := n + 1
 	if op == "drop" {
 		m = n - 1
@@ -144,8 +155,18 @@ func lengthChange(path string, n int, op string, at int, elem any) string {
 	if path == "" {
 		path = "(top level)"
 	}
-	return path + ": length " + strconv.Itoa(n) + " -> " + strconv.Itoa(m) +
-		", " + op + " [" + strconv.Itoa(at) + "] " + format(elem)
+	b := make([]byte, 0, 64)
+	b = append(b, path...)
+	b = append(b, ": length "...)
+	b = strconv.AppendInt(b, int64(n), 10)
+	b = append(b, " -> "...)
+	b = strconv.AppendInt(b, int64(m), 10)
+	b = append(b, ", "...)
+	b = append(b, op...)
+	b = append(b, " ["...)
+	b = strconv.AppendInt(b, int64(at), 10)
+	b = append(b, "] "...)
+	return string(appendHuman(b, l.elem, elem))
 }
 
 // stats counts the list's length as one parameter beside those of its

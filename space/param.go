@@ -23,6 +23,10 @@ type param interface {
 	// appendCanon would append, without building the value.
 	hash(b []byte, st any) []byte
 
+	// json appends value(st) as compact JSON with sorted keys, as
+	// appendJSON would, without building the value.
+	json(b []byte, st any) []byte
+
 	// decode rebuilds a state from a canonical value found at path.
 	decode(v any, path string) (any, error)
 
@@ -51,11 +55,15 @@ type param interface {
 type constant struct {
 	v   any
 	enc []byte // appendCanon of v
+	js  []byte // appendJSON of v
 }
 
-func newConstant(v any) *constant { return &constant{v: v, enc: appendCanon(nil, v)} }
+func newConstant(v any) *constant {
+	return &constant{v: v, enc: appendCanon(nil, v), js: appendJSON(nil, v)}
+}
 
 func (c *constant) hash(b []byte, _ any) []byte { return append(b, c.enc...) }
+func (c *constant) json(b []byte, _ any) []byte { return append(b, c.js...) }
 
 func (c *constant) sample(*rand.Rand) any { return nil }
 func (c *constant) value(any) any         { return fresh(c.v) }
@@ -85,6 +93,7 @@ type nested struct {
 	// canonical encodings, for hashing; set by index.
 	sorted []int
 	keyEnc [][]byte
+	keyJS  [][]byte // JSON of each key and its colon
 }
 
 // index prepares the hashing tables once keys and params are complete.
@@ -95,10 +104,25 @@ func (n *nested) index() *nested {
 	}
 	slices.SortFunc(n.sorted, func(a, b int) int { return strings.Compare(n.keys[a], n.keys[b]) })
 	n.keyEnc = make([][]byte, len(n.keys))
+	n.keyJS = make([][]byte, len(n.keys))
 	for i, k := range n.keys {
 		n.keyEnc[i] = appendString(nil, k)
+		n.keyJS[i] = append(appendJSONString(nil, k), ':')
 	}
 	return n
+}
+
+func (n *nested) json(b []byte, st any) []byte {
+	s := st.([]any)
+	b = append(b, '{')
+	for j, i := range n.sorted {
+		if j > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, n.keyJS[i]...)
+		b = n.params[i].json(b, s[i])
+	}
+	return append(b, '}')
 }
 
 func (n *nested) hash(b []byte, st any) []byte {

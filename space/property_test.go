@@ -58,6 +58,11 @@ func checkPoint(t *testing.T, s *Space, c nascent.Candidate) {
 	if got := Hash(c.Values); got != c.Hash {
 		t.Fatalf("Hash(Values) = %s, want the candidate's %s", got, c.Hash)
 	}
+	if st, ok := c.State.(*state); ok {
+		if got, want := string(s.root.json(nil, st.root)), format(c.Values); got != want {
+			t.Fatalf("JSON of the state = %s, want %s", got, want)
+		}
+	}
 	d, err := s.Decode(c.Values)
 	if err != nil {
 		t.Fatalf("Decode(%s) = %v", format(c.Values), err)

@@ -51,6 +51,10 @@ func (s *subset) hash(b []byte, st any) []byte {
 	return b
 }
 
+func (s *subset) json(b []byte, st any) []byte {
+	return appendJSON(b, s.value(st))
+}
+
 func (s *subset) decode(v any, path string) (any, error) {
 	vs, ok := v.([]any)
 	if !ok || len(vs) != s.size {
@@ -99,7 +103,7 @@ func (s *subset) mutate(r *rand.Rand, st any, _ int, path string) (any, string) 
 	out := slices.Clone(idx)
 	out[r.IntN(len(out))] = s.unchosen(r, idx)
 	slices.Sort(out)
-	return out, describe(path, s.value(idx), s.value(out))
+	return out, describe(path, s, idx, out)
 }
 
 // unchosen draws uniformly an index not in the sorted idx.
@@ -195,6 +199,10 @@ func (p *partition) hash(b []byte, st any) []byte {
 	return b
 }
 
+func (p *partition) json(b []byte, st any) []byte {
+	return appendJSON(b, p.value(st))
+}
+
 func (p *partition) decode(v any, path string) (any, error) {
 	groups, ok := v.([]any)
 	if !ok || len(groups) != p.k {
@@ -252,7 +260,7 @@ func (p *partition) mutate(r *rand.Rand, st any, _ int, path string) (any, strin
 			b++
 		}
 		out[a], out[b] = g[b], g[a]
-		return out, describe(path, p.value(g), p.value(out))
+		return out, describe(path, p, g, out)
 	}
 	sizes := make([]int, p.k)
 	for _, gi := range g {
@@ -270,7 +278,7 @@ func (p *partition) mutate(r *rand.Rand, st any, _ int, path string) (any, strin
 		to++
 	}
 	out[e] = to
-	return out, describe(path, p.value(g), p.value(out))
+	return out, describe(path, p, g, out)
 }
 
 // stats counts the surjections of the choices onto the numbered groups.
