@@ -16,7 +16,8 @@ const maxResample = 64
 // by value, and a mutation moves to a neighbour in that order; options of
 // any other kind are categorical, and a mutation moves to any other one.
 type choice struct {
-	opts []param
+	opts      []param
+	constOnly bool // every option is a constant
 
 	// rank[i] is the position of option i in value order and byRank its
 	// inverse; both are nil for a categorical choice.
@@ -51,7 +52,12 @@ func splitChoice(st any) (int, any) {
 }
 
 func newChoice(opts []param) *choice {
-	c := &choice{opts: opts}
+	c := &choice{opts: opts, constOnly: true}
+	for _, o := range opts {
+		if _, ok := o.(*constant); !ok {
+			c.constOnly = false
+		}
+	}
 	vals := make([]float64, len(opts))
 	for i, o := range opts {
 		k, ok := o.(*constant)

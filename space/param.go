@@ -94,6 +94,31 @@ type nested struct {
 	sorted []int
 	keyEnc [][]byte
 	keyJS  [][]byte // JSON of each key and its colon
+
+	// counts holds, for each param whose mutation count does not depend
+	// on its state, that count, and -1 for the others; fixed is their
+	// sum when all are fixed, else -1. Counting is then a lookup for most
+	// of a space.
+	counts []int
+	fixed  int
+}
+
+// fixedCount returns the number of mutations p offers in every state, or
+// -1 when it depends on the state.
+func fixedCount(p param) int {
+	switch x := p.(type) {
+	case *constant:
+		return 0
+	case *interval, *subset, *partition:
+		return p.count(nil) // they offer the same in every state
+	case *choice:
+		if x.constOnly {
+			return min(len(x.opts)-1, 1)
+		}
+	case *nested:
+		return x.fixed
+	}
+	return -1
 }
 
 // index prepares the hashing tables once keys and params are complete.
@@ -109,7 +134,25 @@ func (n *nested) index() *nested {
 		n.keyEnc[i] = appendString(nil, k)
 		n.keyJS[i] = append(appendJSONString(nil, k), ':')
 	}
+	n.counts = make([]int, len(n.params))
+	n.fixed = 0
+	for i, p := range n.params {
+		n.counts[i] = fixedCount(p)
+		if n.counts[i] < 0 || n.fixed < 0 {
+			n.fixed = -1
+		} else {
+			n.fixed += n.counts[i]
+		}
+	}
 	return n
+}
+
+// childCount returns the number of mutations child i offers in state st.
+func (n *nested) childCount(i int, st any) int {
+	if c := n.counts[i]; c >= 0 {
+		return c
+	}
+	return n.params[i].count(st)
 }
 
 func (n *nested) json(b []byte, st any) []byte {
@@ -190,10 +233,13 @@ func (n *nested) has(key string) bool {
 }
 
 func (n *nested) count(st any) int {
+	if n.fixed >= 0 {
+		return n.fixed
+	}
 	s := st.([]any)
 	c := 0
-	for i, p := range n.params {
-		c += p.count(s[i])
+	for i := range n.params {
+		c += n.childCount(i, s[i])
 	}
 	return c
 }
@@ -201,7 +247,7 @@ func (n *nested) count(st any) int {
 func (n *nested) mutate(r *rand.Rand, st any, k int, path string) (any, string) {
 	s := st.([]any)
 	for i, p := range n.params {
-		c := p.count(s[i])
+		c := n.childCount(i, s[i])
 		if k >= c {
 			k -= c
 			continue
