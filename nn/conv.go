@@ -9,7 +9,12 @@ import "fmt"
 // with x taken as zero outside [0, L). The output length is
 // (L+2*Pad-Size)/Stride + 1. It runs as one matrix product per batch:
 // the input is unrolled into columns (im2col) of Cin*Size rows and N*Lout
-// columns, and W, seen as a Cout x Cin*Size matrix, multiplies it.
+// columns, and W, seen as a Cout x Cin*Size matrix, multiplies it. The
+// columns are written straight into the panel layout that the product
+// reads (see packedCol), and kept for the weight gradient; a 1-wide,
+// unstrided, unpadded convolution uses its input as the columns.
+//
+// Backward computes dW = dY col^T and dx = col2im(W^T dY).
 type Conv1d struct {
 	In, Out, Size, Stride, Pad int
 	// Weight holds W as [Out][In][Size].
@@ -24,6 +29,7 @@ type Conv1d struct {
 	packed  packedCol // the im2col matrix, in col
 	y, dx   *Tensor
 	dcol    []float32
+	dwt     []float32 // the weight gradient, transposed
 }
 
 // NewConv1d returns a convolution with zero weights; see [HeInit].
@@ -82,7 +88,9 @@ func (c *Conv1d) Forward(x *Tensor, train bool) *Tensor {
 			x.Data, cols, 0, c.y.Data, cols)
 		return c.y
 	}
-	c.col = grow(c.col, (cols+nr-1)/nr*nr*kdim)
+	// The spare rows at the end let weightGrad read whole tiles of six
+	// rows past the last panel.
+	c.col = grow(c.col, (cols+nr-1)/nr*nr*kdim+mr*nr)
 	c.packed = c.im2colPacked(x, lout, c.col)
 	gemmSrc(c.threads, false, c.Out, cols, kdim, c.Weight.Data, kdim,
 		c.packed, 0, c.y.Data, cols)
@@ -148,8 +156,7 @@ func (c *Conv1d) Backward(dy *Tensor) *Tensor {
 		gemm(c.threads, false, true, c.Out, kdim, cols, dy.Data, cols,
 			x.Data, cols, 1, c.Weight.Grad, kdim)
 	} else {
-		gemmSrc(c.threads, false, c.Out, kdim, cols, dy.Data, cols,
-			packedColT{c.packed}, 1, c.Weight.Grad, kdim)
+		c.weightGrad(dy.Data, c.Out, c.packed, c.Weight.Grad)
 	}
 	if c.NoInputGrad {
 		return nil

@@ -4,7 +4,8 @@ package nn
 // N*Lout) stored the way gemm consumes op(B): in panels of nr columns,
 // element (r, j) at ((j/nr)*rows+r)*nr + j%nr, zero past the last column.
 // Writing the columns straight into this layout saves gemm a packing pass
-// over the largest operand of the forward product.
+// over the largest operand of the forward product, and weightGrad reads
+// the same storage as its left operand.
 type packedCol struct {
 	data       []float32
 	rows, cols int
@@ -16,46 +17,14 @@ func (p packedCol) panel(_ []float32, p0, kb, j0, _ int) []float32 {
 	return p.data[off : off+kb*nr]
 }
 
-// packedColT is op(B) = col^T, for the weight gradient dW = dY col^T:
-// its inner dimension runs over the columns of col, its columns over the
-// rows.
-type packedColT struct {
-	packedCol
-}
-
-// panel transposes 16 x 16 blocks of the stored panels into dst.
-func (p packedColT) panel(dst []float32, p0, kb, j0, cols int) []float32 {
-	dst = dst[:kb*nr]
-	for q := 0; q < kb; {
-		j := p0 + q // a column of col
-		jj0 := j % nr
-		n := min(nr-jj0, kb-q)
-		// Rows j0.. of the panel that holds column j.
-		src := p.data[(j/nr*p.rows+j0)*nr:]
-		if n == nr && cols == nr {
-			packTransposed(dst[q*nr:], src, nr, nr)
-			q += n
-			continue
-		}
-		for pp := range n {
-			d := dst[(q+pp)*nr : (q+pp+1)*nr]
-			for r := range cols {
-				d[r] = src[r*nr+jj0+pp]
-			}
-			zero(d[cols:])
-		}
-		q += n
-	}
-	return dst
-}
-
-// im2colPacked writes the im2col matrix of x into dst as a packedCol:
-// element (i*Size+k, n*lout+t) is x[i][n][t*Stride+k-Pad], or 0 in the
-// padding.
+// im2colPacked writes the im2col matrix of x into dst as a packedCol;
+// dst must have mr*nr values to spare past the matrix. Element
+// (i*Size+k, n*lout+t) is x[i][n][t*Stride+k-Pad], or 0 in the padding.
 func (c *Conv1d) im2colPacked(x *Tensor, lout int, dst []float32) packedCol {
 	rows, cols := c.In*c.Size, x.N*lout
 	panels := (cols + nr - 1) / nr
-	p := packedCol{data: dst[:panels*rows*nr], rows: rows, cols: cols}
+	// data keeps dst's spare tail (see Conv1d.Forward) for weightGrad.
+	p := packedCol{data: dst[:panels*rows*nr+mr*nr], rows: rows, cols: cols}
 	parallelFor(c.threads, panels, 8, func(lo, hi int) {
 		for jp := lo; jp < hi; jp++ {
 			c.im2colPanel(x, lout, jp*nr, min(nr, cols-jp*nr),
@@ -135,5 +104,94 @@ func (c *Conv1d) tapRun(dst, row []float32, t, k int) {
 	}
 	for q := q0; q < q1; q++ {
 		dst[q] = row[q*c.Stride+off]
+	}
+}
+
+// kernelColGo is kernelCol in Go: the tile's row i at inner step
+// q*nr+pp is a[q*astride+i*nr+pp].
+func kernelColGo(chunks int, a []float32, astride int, b, c []float32, ldc int, add bool) {
+	var acc [mr][nr]float32
+	for q := range chunks {
+		for pp := range nr {
+			bp := (*[nr]float32)(b[(q*nr+pp)*nr:])
+			for i := range mr {
+				av := a[q*astride+i*nr+pp]
+				row := &acc[i]
+				for j, bv := range bp {
+					row[j] += av * bv
+				}
+			}
+		}
+	}
+	for i := range mr {
+		row := c[i*ldc : i*ldc+nr]
+		if !add {
+			copy(row, acc[i][:])
+			continue
+		}
+		for j := range row {
+			row[j] += acc[i][j]
+		}
+	}
+}
+
+// weightGrad adds dW = dY col^T into grad, where dY is out x cols and
+// col the packed im2col matrix (rows = In*Size). It computes the
+// transpose, dW^T = col dY^T, reading col in place as the left operand,
+// so that the large matrix is never transposed; only dY is packed.
+// Threads share out the panels of six rows of col.
+func (c *Conv1d) weightGrad(dy []float32, out int, col packedCol, grad []float32) {
+	rows, cols := col.rows, col.cols
+	chunksAll := (cols + nr - 1) / nr
+	mPanels := (rows + mr - 1) / mr
+	nPanels := (out + nr - 1) / nr
+	c.dwt = grow(c.dwt, rows*out)
+	dwt := c.dwt
+	parallelFor(c.threads, mPanels, 1, func(lo, hi int) {
+		buf := packPool.Get().(*[]float32)
+		defer packPool.Put(buf)
+		*buf = grow(*buf, nPanels*kc*nr)
+		pb := *buf
+		var edge [mr * nr]float32
+		for q0 := 0; q0 < chunksAll; q0 += kc / nr {
+			chunks := min(kc/nr, chunksAll-q0)
+			p0, kb := q0*nr, min(chunks*nr, cols-q0*nr)
+			// Pack dY^T for these inner steps, zero past the last column.
+			for jp := range nPanels {
+				panel := pb[jp*chunks*nr*nr : (jp+1)*chunks*nr*nr]
+				packB(panel, true, dy, cols, p0, kb, jp*nr, min(nr, out-jp*nr))
+				zero(panel[kb*nr:])
+			}
+			add := q0 > 0
+			for ip := lo; ip < hi; ip++ {
+				a := col.data[(q0*rows+ip*mr)*nr:]
+				for jp := range nPanels {
+					b := pb[jp*chunks*nr*nr:]
+					ct := dwt[ip*mr*out+jp*nr:]
+					if (ip+1)*mr <= rows && (jp+1)*nr <= out {
+						kernelCol(chunks, a, rows*nr, b, ct, out, add)
+						continue
+					}
+					kernelCol(chunks, a, rows*nr, b, edge[:], nr, false)
+					for i := range min(mr, rows-ip*mr) {
+						row := ct[i*out : i*out+min(nr, out-jp*nr)]
+						e := edge[i*nr:]
+						for j := range row {
+							if add {
+								row[j] += e[j]
+							} else {
+								row[j] = e[j]
+							}
+						}
+					}
+				}
+			}
+		}
+	})
+	// grad[o][r] += dwt[r][o].
+	for r := range rows {
+		for o, v := range dwt[r*out : (r+1)*out] {
+			grad[o*rows+r] += v
+		}
 	}
 }

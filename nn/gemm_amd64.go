@@ -48,3 +48,28 @@ func packTransposed(dst, b []float32, ldb, kb int) {
 	}
 	packTransposedGo(dst, b, ldb, done, kb)
 }
+
+// kern6x16a is the micro-kernel of kernelCol, in gemm_amd64.s.
+//
+//go:noescape
+func kern6x16a(chunks int, a *float32, astride int, b, c *float32, ldc, add int)
+
+// kernelCol adds (or stores, when add is false) into the 6 x 16 tile of
+// c the product of six rows of a packedCol, starting at a, over chunks
+// chunks of 16 inner steps each astride floats apart, and a packed panel
+// b of 16*chunks rows.
+func kernelCol(chunks int, a []float32, astride int, b, c []float32, ldc int, add bool) {
+	if !hasFMA || chunks == 0 {
+		kernelColGo(chunks, a, astride, b, c, ldc, add)
+		return
+	}
+	// Bounds the assembly relies on.
+	_ = a[(chunks-1)*astride+(mr-1)*nr+nr-1]
+	_ = b[chunks*nr*nr-1]
+	_ = c[(mr-1)*ldc+nr-1]
+	flag := 0
+	if add {
+		flag = 1
+	}
+	kern6x16a(chunks, &a[0], astride*4, &b[0], &c[0], ldc, flag)
+}

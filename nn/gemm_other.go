@@ -13,3 +13,9 @@ func kernel(kb int, a, b, c []float32, ldc int, add bool) {
 func packTransposed(dst, b []float32, ldb, kb int) {
 	packTransposedGo(dst, b, ldb, 0, kb)
 }
+
+// kernelCol adds (or stores) a product of packedCol rows and a packed
+// panel into a tile of c; see kernelColGo.
+func kernelCol(chunks int, a []float32, astride int, b, c []float32, ldc int, add bool) {
+	kernelColGo(chunks, a, astride, b, c, ldc, add)
+}

@@ -163,6 +163,11 @@ func TestConv1dGradients(t *testing.T) {
 		{"long stride 2", 2, 3, 9, 2, 4, 2, 70, 1},
 		// Panels that end one step into an example, inside its padding.
 		{"short runs", 2, 2, 9, 1, 4, 3, 15, 1},
+		// Whole 6 x 16 tiles of the weight gradient, and a partial one.
+		{"16 outputs", 2, 16, 9, 1, 4, 2, 20, 2},
+		{"17 outputs", 2, 17, 3, 2, 1, 2, 20, 1},
+		// More columns than one block of the inner dimension (256).
+		{"many columns", 1, 16, 3, 1, 1, 3, 100, 2},
 		// An input shorter than the padding: some taps see only padding
 		// (a 9-wide same convolution deep in a strided network).
 		{"input shorter than padding", 2, 2, 9, 1, 4, 2, 3, 1},
