@@ -116,3 +116,24 @@ func TestLoadTableMissing(t *testing.T) {
 		t.Errorf("LoadTable(missing) error = %v, want ErrNotFound", err)
 	}
 }
+
+func TestOpIndex(t *testing.T) {
+	for i, op := range Ops {
+		if got := opIndex(op); got != i {
+			t.Errorf("opIndex(%q) = %d, want %d", op, got, i)
+		}
+	}
+	for e, k := range edgeKeys {
+		if got := edgeIndex(k); got != e {
+			t.Errorf("edgeIndex(%q) = %d, want %d", k, got, e)
+		}
+	}
+	if got := opIndex("conv"); got != -1 {
+		t.Errorf("opIndex(%q) = %d, want -1", "conv", got)
+	}
+	for code := range archCount {
+		if got := fromCode(code).code(); got != code {
+			t.Fatalf("fromCode(%d).code() = %d", code, got)
+		}
+	}
+}

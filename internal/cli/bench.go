@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -134,6 +135,10 @@ func runNB201(ctx context.Context, f nb201Flags, stdout, stderr io.Writer) error
 	if f.runs < 1 {
 		return fmt.Errorf("%w: --runs %d: want at least 1", errUsage, f.runs)
 	}
+
+	// The searches allocate many small short-lived candidates; a larger
+	// heap target (some tens of MB) saves a fifth of the CPU time spent.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 
 	// Load the table and the cell space.
 	start := time.Now()
