@@ -48,6 +48,7 @@ func TestBenchNB201Usage(t *testing.T) {
 		{"zero budget", []string{"--budgets", "0"}, ExitUsage, `"0" is not a positive`},
 		{"unknown dataset", []string{"--datasets", "mnist"}, ExitUsage, `dataset "mnist"`},
 		{"no runs", []string{"--runs", "0"}, ExitUsage, "--runs 0"},
+		{"unknown figure", []string{"--figure", "train"}, ExitUsage, `--figure "train"`},
 		{"bad custom eps", []string{"--methods", "custom", "--eps", "2"}, ExitUsage, "eps 2"},
 		{"negative custom eps", []string{"--methods", "custom", "--eps", "-0.5"}, ExitUsage, "eps -0.5"},
 		{"bad custom selection", []string{"--methods", "custom", "--selection", "nsga"}, ExitUsage, `selection "nsga"`},
