@@ -13,6 +13,7 @@ import (
 
 	"github.com/nascent-nas/nascent"
 	"github.com/nascent-nas/nascent/evo"
+	"github.com/nascent-nas/nascent/sqlite"
 	"github.com/nascent-nas/nascent/study"
 )
 
@@ -22,18 +23,13 @@ func newBestCmd() *cobra.Command {
 		Use:   "best STUDY.yaml",
 		Short: "Show the best trial per objective and the Pareto set",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			f, st, trials, err := readStudy(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			defer st.Close()
+		RunE: onStudy(func(cmd *cobra.Command, _ []string, f *study.File, _ *sqlite.Store, trials []nascent.Trial) error {
 			if asJSON {
 				return writeBestJSON(cmd.OutOrStdout(), f, trials)
 			}
 			printBest(cmd.OutOrStdout(), f, trials)
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "write JSON: {best: {objective: trial}, pareto: [trial]}")
 	return cmd

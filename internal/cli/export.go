@@ -12,6 +12,8 @@ import (
 	"github.com/nascent-nas/nascent"
 	"github.com/nascent-nas/nascent/local"
 	"github.com/nascent-nas/nascent/space"
+	"github.com/nascent-nas/nascent/sqlite"
+	"github.com/nascent-nas/nascent/study"
 )
 
 func newExportCmd() *cobra.Command {
@@ -21,16 +23,11 @@ func newExportCmd() *cobra.Command {
 		Use:   "export STUDY.yaml TRIAL",
 		Short: "Write a trial's candidate as YAML, JSON or Hydra overrides",
 		Args:  cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: onStudy(func(cmd *cobra.Command, args []string, f *study.File, _ *sqlite.Store, trials []nascent.Trial) error {
 			n, err := strconv.Atoi(args[1])
 			if err != nil || n < 0 {
 				return fmt.Errorf("%w: trial %q: want a trial number", errUsage, args[1])
 			}
-			f, st, trials, err := readStudy(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			defer st.Close()
 			if n >= len(trials) {
 				return fmt.Errorf("study %q: trial %d: %w (the study has %d trials)", f.Name, n, nascent.ErrNotFound, len(trials))
 			}
@@ -44,7 +41,7 @@ func newExportCmd() *cobra.Command {
 			}
 			_, err = cmd.OutOrStdout().Write(out)
 			return err
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&format, "format", "yaml", "yaml, json or overrides")
 	cmd.Flags().BoolVar(&merged, "merged", false, "merge the candidate into the study's base config")

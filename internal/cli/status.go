@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nascent-nas/nascent"
+	"github.com/nascent-nas/nascent/sqlite"
 	"github.com/nascent-nas/nascent/study"
 )
 
@@ -18,12 +19,7 @@ func newStatusCmd() *cobra.Command {
 		Use:   "status STUDY.yaml",
 		Short: "Show how far a study is",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			f, st, trials, err := readStudy(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			defer st.Close()
+		RunE: onStudy(func(cmd *cobra.Command, _ []string, f *study.File, st *sqlite.Store, trials []nascent.Trial) error {
 			stored, err := st.Study(cmd.Context(), f.Name)
 			if err != nil {
 				return err
@@ -36,7 +32,7 @@ func newStatusCmd() *cobra.Command {
 			}
 			printStatus(cmd.OutOrStdout(), s)
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "write JSON (fields are only ever added)")
 	return cmd

@@ -100,3 +100,20 @@ func readStudy(ctx context.Context, path string) (*study.File, *sqlite.Store, []
 	}
 	return f, st, trials, nil
 }
+
+// studyFunc is the body of a command that reads a study.
+type studyFunc func(cmd *cobra.Command, args []string, f *study.File,
+	st *sqlite.Store, trials []nascent.Trial) error
+
+// onStudy returns a RunE that reads the study named by the first argument
+// and hands it to fn, closing the store afterwards.
+func onStudy(fn studyFunc) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		f, st, trials, err := readStudy(cmd.Context(), args[0])
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		return fn(cmd, args, f, st, trials)
+	}
+}

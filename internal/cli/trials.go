@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nascent-nas/nascent"
+	"github.com/nascent-nas/nascent/sqlite"
 	"github.com/nascent-nas/nascent/study"
 )
 
@@ -20,18 +21,13 @@ func newTrialsCmd() *cobra.Command {
 		Use:   "trials STUDY.yaml",
 		Short: "List a study's trials",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			f, st, trials, err := readStudy(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			defer st.Close()
+		RunE: onStudy(func(cmd *cobra.Command, _ []string, f *study.File, _ *sqlite.Store, trials []nascent.Trial) error {
 			if asJSON {
 				return writeTrialsJSON(cmd.OutOrStdout(), trials)
 			}
 			printTrials(cmd.OutOrStdout(), f, trials)
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "write a JSON array of trials (fields are only ever added)")
 	return cmd
