@@ -189,6 +189,11 @@ func (r *run) start(t *nascent.Trial) error {
 
 // reporter returns the function that stores a trial's reports. Reports
 // are best effort: one that cannot be stored is logged and dropped.
+//
+// TODO(study): each report is its own transaction, from the trial's
+// goroutine; a trial reporting hundreds of times a second would slow the
+// store. Group them like trial writes if that happens. Nothing prunes on
+// reports yet either: the Pruned state waits for an early-stopping rule.
 func (r *run) reporter() func(nascent.Report) {
 	return func(rep nascent.Report) {
 		err := r.c.Store.AddReports(r.bg, r.c.Study.Name, r.owner, []nascent.Report{rep})
