@@ -137,3 +137,25 @@ func TestOpIndex(t *testing.T) {
 		}
 	}
 }
+
+// FuzzReadTable checks that no input panics the table reader and that
+// every error it returns is an ErrInvalid naming the file.
+func FuzzReadTable(f *testing.F) {
+	f.Add("arch_str,acc\n|none~0|+|none~0|none~1|+|none~0|none~1|none~2|,1\n")
+	f.Add("index,arch_str\n0,|x~0|\n")
+	f.Add("arch_str\n\"unterminated\n")
+	f.Fuzz(func(t *testing.T, data string) {
+		tab, err := ReadTable("f.csv", strings.NewReader(data))
+		if err != nil {
+			if !errors.Is(err, nascent.ErrInvalid) || !strings.HasPrefix(err.Error(), "f.csv:") {
+				t.Errorf("ReadTable error %q: want ErrInvalid starting with the file name", err)
+			}
+			return
+		}
+		for _, name := range tab.Columns() {
+			if c, _ := tab.Column(name); len(c) != len(tab.Archs) {
+				t.Errorf("column %s has %d values for %d rows", name, len(c), len(tab.Archs))
+			}
+		}
+	})
+}
