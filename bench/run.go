@@ -176,3 +176,20 @@ func parallel(ctx context.Context, opt Options, f func(run int, seed uint64) err
 	}
 	return ctx.Err()
 }
+
+// Best returns the row of the table with the highest value of column
+// fitness (the first such row on ties): what a search that always found
+// the optimum of its fitness would report.
+func (b *NB201) Best(fitness string) (int, error) {
+	cols, err := b.columns(fitness)
+	if err != nil {
+		return 0, err
+	}
+	best := 0
+	for i, v := range cols[0] {
+		if v > cols[0][best] {
+			best = i
+		}
+	}
+	return best, nil
+}

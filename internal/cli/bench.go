@@ -185,6 +185,7 @@ func runNB201(ctx context.Context, f nb201Flags, stdout, stderr io.Writer) error
 
 func runSingle(ctx context.Context, b *bench.NB201, f nb201Flags, datasets []bench.Dataset,
 	budgets []int, methods []string, opt bench.Options, out *benchPrinter) error {
+	defer out.optima(b, datasets)
 	for _, ds := range datasets {
 		for _, budget := range budgets {
 			for _, name := range methods {
@@ -357,6 +358,26 @@ func (p *benchPrinter) add(r benchRow, title string) {
 	if len(p.line) == p.perRow {
 		fmt.Fprintf(p.w, "| %s | %d | %s |\n", title, r.Budget, strings.Join(p.line, " | "))
 		p.line = p.line[:0]
+	}
+}
+
+// optima prints, below the table, the optimum of each dataset's fitness
+// over the whole table and its test accuracy: the figure of a search that
+// always finds its fitness's optimum.
+func (p *benchPrinter) optima(b *bench.NB201, datasets []bench.Dataset) {
+	if p.asJSON {
+		return
+	}
+	fmt.Fprintf(p.w, "\n| dataset | optimum of the fitness (12-epoch validation) | its 200-epoch test accuracy |\n")
+	fmt.Fprintf(p.w, "| --- | --- | --- |\n")
+	for _, ds := range datasets {
+		row, err := b.Best(ds.Fitness)
+		if err != nil {
+			continue
+		}
+		fit, _ := b.Table.Column(ds.Fitness)
+		rep, _ := b.Table.Column(ds.Report)
+		fmt.Fprintf(p.w, "| %s | %.2f | %.2f |\n", ds.Title, fit[row], rep[row])
 	}
 }
 
