@@ -64,9 +64,10 @@ type Config struct {
 	// twice on the same point.
 	AllowDuplicates bool
 
-	// MaxTries bounds the draws of one Ask when avoiding duplicates. When
-	// every draw is a duplicate (the space is nearly exhausted), Ask
-	// returns the last one. Zero means DefaultMaxTries (100).
+	// MaxTries bounds the draws of one Ask when avoiding duplicates: up
+	// to MaxTries draws as usual, then up to MaxTries random samples. When
+	// every one is a duplicate (the space is nearly exhausted), Ask
+	// returns the last. Zero means DefaultMaxTries (100).
 	MaxTries int
 
 	// Objectives are the metrics to optimise; at least one is required.

@@ -77,12 +77,18 @@ func (e *Evolution) Ask(trial int) (nascent.Proposal, error) {
 	}
 	e.pcg.Seed(e.seed, uint64(trial))
 
-	// Draw until the candidate is new, or give up after MaxTries and keep
-	// the last draw.
+	// Draw until the candidate is new. Near a local optimum whose
+	// neighbours were all evaluated, mutations keep repeating; then try
+	// random candidates, and after that keep the last draw.
 	var p nascent.Proposal
-	for try := 0; try < e.cfg.MaxTries; try++ {
+	for try := 0; try < 2*e.cfg.MaxTries; try++ {
 		var err error
-		if p, err = e.draw(); err != nil {
+		if try < e.cfg.MaxTries {
+			p, err = e.draw()
+		} else {
+			p = nascent.Proposal{Candidate: e.space.Sample(e.rng), Parent: -1}
+		}
+		if err != nil {
 			return p, fmt.Errorf("evo: trial %d: %w", trial, err)
 		}
 		if !e.isDuplicate(p.Candidate.Hash) {

@@ -104,7 +104,7 @@ func hamming(a, b nascent.Candidate) int {
 	return n
 }
 
-// TestDuplicateAvoidance asks for 56 points of a 64-point space: with
+// TestDuplicateAvoidance asks for 60 points of a 64-point space: with
 // duplicate avoidance all are distinct, without it some repeat.
 func TestDuplicateAvoidance(t *testing.T) {
 	tests := []struct {
@@ -123,11 +123,11 @@ func TestDuplicateAvoidance(t *testing.T) {
 				t.Fatal(err)
 			}
 			seen := map[string]bool{}
-			for _, p := range search(t, evo, 56, noisyOnes) {
+			for _, p := range search(t, evo, 60, noisyOnes) {
 				seen[p.Candidate.Hash] = true
 			}
-			if distinct := len(seen) == 56; distinct != tt.wantDistinct {
-				t.Errorf("%d distinct candidates of 56 asked, want all distinct = %v", len(seen), tt.wantDistinct)
+			if distinct := len(seen) == 60; distinct != tt.wantDistinct {
+				t.Errorf("%d distinct candidates of 60 asked, want all distinct = %v", len(seen), tt.wantDistinct)
 			}
 		})
 	}
