@@ -53,7 +53,7 @@ func TestFaults(t *testing.T) {
 		{"ok", nascent.Completed, 1, ""},
 		{"exit", nascent.Failed, 2, "exit status 3: CUDA out of memory"},
 		{"signal", nascent.Failed, 2, "killed by signal 9"},
-		{"hang", nascent.Failed, 2, "timeout after 400ms: terminated by SIGTERM"},
+		{"hang", nascent.Failed, 2, "timeout after 2s: terminated by SIGTERM"},
 		{"garbage", nascent.Failed, 2, "not a JSON object"},
 		{"nan", nascent.Failed, 2, `"loss" is NaN`},
 		{"nometrics", nascent.Failed, 2, "exited 0 but wrote no"},
@@ -73,7 +73,7 @@ func TestFaults(t *testing.T) {
 	defer store.Close()
 	launcher, err := local.New(local.Config{
 		Command: []string{os.Args[0]}, Env: []string{roleEnv + "=trial"}, Format: "json",
-		Required: []string{"loss"}, Timeout: 400 * time.Millisecond, Grace: 200 * time.Millisecond,
+		Required: []string{"loss"}, Timeout: 2 * time.Second, Grace: 200 * time.Millisecond,
 		OutputLimit: 64 << 10,
 	})
 	if err != nil {
