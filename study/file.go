@@ -180,6 +180,31 @@ func (f *File) Fingerprint() string {
 	return hex.EncodeToString(sum[:])
 }
 
+// Changes names the parts of the fingerprint in which f differs from old
+// ("space", "objectives", "constraints", "optimizer", "seed"), so that a
+// refusal to resume can say what changed.
+func (f *File) Changes(old *File) []string {
+	parts := []struct {
+		name     string
+		now, was any
+	}{
+		{"space", f.spaceValue, old.spaceValue},
+		{"objectives", f.Objectives, old.Objectives},
+		{"constraints", f.Constraints, old.Constraints},
+		{"optimizer", f.Optimizer, old.Optimizer},
+		{"seed", f.Seed, old.Seed},
+	}
+	var changed []string
+	for _, p := range parts {
+		a, errA := json.Marshal(p.now)
+		b, errB := json.Marshal(p.was)
+		if errA != nil || errB != nil || string(a) != string(b) {
+			changed = append(changed, p.name)
+		}
+	}
+	return changed
+}
+
 // Required returns the metrics every trial must report: the objectives.
 func (f *File) Required() []string {
 	names := make([]string, len(f.Objectives))

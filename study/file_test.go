@@ -121,16 +121,21 @@ func TestFingerprint(t *testing.T) {
 			t.Errorf("fingerprint changed with\n%s", s)
 		}
 	}
-	changed := []string{
-		strings.Replace(base, "seed: 1", "seed: 2", 1),
-		strings.Replace(base, "[1, 2]", "[1, 3]", 1),
-		strings.Replace(base, "[loss]", "[{name: loss, direction: maximize}]", 1),
-		base + "constraints: [loss < 3]\n",
-		base + "optimizer: {population_size: 7}\n",
+	changed := []struct{ src, part string }{
+		{strings.Replace(base, "seed: 1", "seed: 2", 1), "seed"},
+		{strings.Replace(base, "[1, 2]", "[1, 3]", 1), "space"},
+		{strings.Replace(base, "[loss]", "[{name: loss, direction: maximize}]", 1), "objectives"},
+		{base + "constraints: [loss < 3]\n", "constraints"},
+		{base + "optimizer: {population_size: 7}\n", "optimizer"},
 	}
-	for _, s := range changed {
-		if fp(s) == fp(base) {
-			t.Errorf("fingerprint did not change with\n%s", s)
+	old, _ := study.Parse("s.yaml", []byte(base), env(nil))
+	for _, c := range changed {
+		if fp(c.src) == fp(base) {
+			t.Errorf("fingerprint did not change with\n%s", c.src)
+		}
+		f, _ := study.Parse("s.yaml", []byte(c.src), env(nil))
+		if got := f.Changes(old); len(got) != 1 || got[0] != c.part {
+			t.Errorf("Changes = %v, want [%s] for\n%s", got, c.part, c.src)
 		}
 	}
 }

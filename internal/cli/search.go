@@ -84,6 +84,9 @@ func runSearch(ctx context.Context, path string, force bool, stdout, stderr io.W
 		return err
 	}
 	defer store.Close()
+	if err := checkChanged(ctx, store, f, force); err != nil {
+		return err
+	}
 
 	// Ctrl-C: the first drains, the second stops the trials.
 	ctx, cancel := context.WithCancel(ctx)
@@ -275,4 +278,27 @@ func (p *progress) finish() {
 		_ = p.bar.Finish()
 		fmt.Fprintln(p.w)
 	}
+}
+
+// checkChanged refuses, unless forced, a study file whose space,
+// objectives, constraints, optimizer or seed differ from the stored
+// study's, saying which. (The controller refuses too, but can only say
+// that something changed.)
+func checkChanged(ctx context.Context, store nascent.Store, f *study.File, force bool) error {
+	stored, err := store.Study(ctx, f.Name)
+	if errors.Is(err, nascent.ErrNotFound) || (err == nil && stored.Fingerprint == f.Fingerprint()) || force {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	what := "its space file's content"
+	if old, perr := study.Parse(f.Path, stored.Config, lenientEnv); perr == nil {
+		if changes := f.Changes(old); len(changes) > 0 {
+			what = "its " + strings.Join(changes, ", ")
+		}
+	}
+	return fmt.Errorf("study %q: %w: %s changed since it started on %s, so old and new trials would not be comparable; "+
+		"give the study a new name, or pass --force to continue anyway",
+		f.Name, nascent.ErrConflict, what, stored.Created.Local().Format(time.DateTime))
 }

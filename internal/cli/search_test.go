@@ -126,7 +126,8 @@ func TestSearchCommands(t *testing.T) {
 	// A changed study is refused unless forced; a finished study with a
 	// larger budget continues.
 	writeStudy(t, dir, 2)
-	if code, _, errOut = run(t, "search", path); code != ExitConflict || !strings.Contains(errOut, "--force") {
+	if code, _, errOut = run(t, "search", path); code != ExitConflict || !strings.Contains(errOut, "--force") ||
+		!strings.Contains(errOut, "its seed changed") {
 		t.Errorf("search of a changed study = %d %q, want %d and a hint about --force", code, errOut, ExitConflict)
 	}
 	if code, _, errOut = run(t, "search", "--force", path); code != ExitOK {
