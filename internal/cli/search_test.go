@@ -5,10 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/goccy/go-yaml"
 )
@@ -155,4 +159,43 @@ func TestSearchErrors(t *testing.T) {
 func mustFloat(v any) float64 {
 	x, _ := v.(float64)
 	return (x - 0.3) * (x - 0.3)
+}
+
+// TestWatchInterrupts sends this process SIGINT twice: the first drains,
+// the second stops.
+func TestWatchInterrupts(t *testing.T) {
+	drain, stopped := make(chan struct{}), make(chan struct{})
+	var msgs bytes.Buffer
+	unwatch := watchInterrupts(drain, func() { close(stopped) }, &syncWriter{w: &msgs})
+	defer unwatch()
+
+	syscall.Kill(os.Getpid(), syscall.SIGINT)
+	select {
+	case <-drain:
+	case <-time.After(5 * time.Second):
+		t.Fatal("first SIGINT did not drain")
+	}
+	select {
+	case <-stopped:
+		t.Fatal("first SIGINT stopped the trials")
+	case <-time.After(50 * time.Millisecond):
+	}
+	syscall.Kill(os.Getpid(), syscall.SIGINT)
+	select {
+	case <-stopped:
+	case <-time.After(5 * time.Second):
+		t.Fatal("second SIGINT did not stop the trials")
+	}
+}
+
+// syncWriter serialises writes from the watcher's goroutine.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
 }
