@@ -15,6 +15,7 @@ import (
 const (
 	DefaultLeaseTTL      = 30 * time.Second
 	DefaultMaxRejections = 1000
+	DefaultMaxFailures   = 10
 )
 
 // Controller runs one study: the loop of ask, check, evaluate, tell, and
@@ -84,6 +85,13 @@ type Controller struct {
 	// Study's: the stored config is replaced, and stored trials the
 	// optimizer cannot replay are skipped with a warning.
 	Force bool
+
+	// MaxFailures stops the study after that many trials in a row failed
+	// for good (after their retries), which usually means the trial
+	// command itself is broken; the running trials are stopped and the
+	// study can resume once it is fixed. Zero means DefaultMaxFailures;
+	// a negative value never stops.
+	MaxFailures int
 
 	// Logger receives diagnostics; nil discards them.
 	Logger *slog.Logger

@@ -118,3 +118,32 @@ func TestFaults(t *testing.T) {
 		t.Errorf("Run on a finished study = %+v, %v; want done %d and nothing run", sum, err, len(tests))
 	}
 }
+
+// TestBrokenCommandStops stops a study whose every trial fails, instead
+// of spending the whole budget on failures.
+func TestBrokenCommandStops(t *testing.T) {
+	dir := t.TempDir()
+	store, err := sqlite.Open(context.Background(), filepath.Join(dir, "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	launcher, err := local.New(local.Config{Command: []string{os.Args[0]}, Env: []string{roleEnv + "=trial"},
+		Format: "json", Required: []string{"loss"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctl := &study.Controller{
+		Store: store, Study: nascent.Study{Name: "broken", Fingerprint: "f"},
+		Optimizer: &listOptimizer{values: []map[string]any{{"mode": "exit"}}}, Evaluator: launcher,
+		Objectives: []nascent.Objective{{Name: "loss"}}, Budget: 100, Parallel: 2, MaxFailures: 4,
+		TrialsDir: filepath.Join(dir, "trials"),
+	}
+	sum, err := ctl.Run(context.Background(), nil)
+	if err == nil || !strings.Contains(err.Error(), "4 trials failed in a row") || !strings.Contains(err.Error(), "exit status 3") {
+		t.Fatalf("Run = %v, want a stop after 4 failures naming the reason", err)
+	}
+	if sum.Done < 4 || sum.Done > 5 {
+		t.Errorf("Run evaluated %d trials, want 4 or 5", sum.Done)
+	}
+}

@@ -241,13 +241,35 @@ func (r *run) finish(res result) error {
 		}
 		r.done++
 		r.finishedHere++
-		if t.State == nascent.Failed {
-			r.failed++
-		}
 		r.improve(t)
 	}
 	r.observe(t)
-	return nil
+	return r.countFailure(t)
+}
+
+// countFailure counts failed trials in a row and stops the study when
+// there are too many.
+func (r *run) countFailure(t *nascent.Trial) error {
+	switch t.State {
+	case nascent.Completed:
+		r.failures = 0
+		return nil
+	case nascent.Failed:
+		r.failed++
+		r.failures++
+	default:
+		return nil
+	}
+	limit := r.c.MaxFailures
+	if limit == 0 {
+		limit = DefaultMaxFailures
+	}
+	if limit < 0 || r.failures < limit {
+		return nil
+	}
+	return fmt.Errorf("study %q: %d trials failed in a row, the last (trial %d) with %s; "+
+		"see %s for its output, fix the trial command, and run the study again",
+		r.c.Study.Name, r.failures, t.Number, t.Reason, TrialDir(r.c.TrialsDir, t.Number))
 }
 
 // retry runs a failed trial again, with its attempt count raised. Its

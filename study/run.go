@@ -38,6 +38,7 @@ type run struct {
 	nextSeq  int64
 	draining bool
 	streak   int // rejections in a row
+	failures int // trials failed in a row, in this run
 
 	done, failed, rejected int
 	best                   map[string]float64
