@@ -78,7 +78,8 @@ type Controller struct {
 
 	// MaxRejections stops the study after that many rejected candidates
 	// in a row, a sign that the space is exhausted or the constraints
-	// exclude nearly everything. Zero means DefaultMaxRejections.
+	// exclude nearly everything. Zero means DefaultMaxRejections; a
+	// negative value never stops.
 	MaxRejections int
 
 	// Force continues a study whose stored fingerprint differs from

@@ -38,6 +38,12 @@ type File struct {
 	Budget   int
 	Parallel int
 
+	// MaxFailures and MaxRejections stop the study after that many failed
+	// or rejected trials in a row; zero means the Controller's default,
+	// -1 never.
+	MaxFailures   int
+	MaxRejections int
+
 	Optimizer   OptimizerConfig
 	Objectives  []nascent.Objective
 	Constraints []nascent.Constraint
@@ -224,7 +230,8 @@ type fileParser struct {
 
 // topKeys are the keys of a study file.
 var topKeys = []string{"name", "storage", "trials_dir", "seed", "budget", "parallel",
-	"optimizer", "objectives", "constraints", "trial", "base_config", "space"}
+	"max_failures", "max_rejections", "optimizer", "objectives", "constraints", "trial",
+	"base_config", "space"}
 
 func (p *fileParser) parse(root *node) *File {
 	if root.kind != mapKind {
@@ -277,6 +284,12 @@ func (p *fileParser) settings(f *File, m *node) {
 	}
 	if n := m.get("parallel"); n != nil {
 		f.Parallel = int(p.integer(n, 1, 4096))
+	}
+	if n := m.get("max_failures"); n != nil {
+		f.MaxFailures = int(p.integer(n, -1, math.MaxInt32))
+	}
+	if n := m.get("max_rejections"); n != nil {
+		f.MaxRejections = int(p.integer(n, -1, math.MaxInt32))
 	}
 	if n := m.get("optimizer"); n != nil {
 		p.optimizer(&f.Optimizer, n)

@@ -152,7 +152,7 @@ func (r *run) reject(t *nascent.Trial, reason string, costs map[string]float64) 
 	r.rejected++
 	r.observe(t)
 	r.streak++
-	if r.streak >= r.maxRejections() {
+	if limit := r.maxRejections(); limit > 0 && r.streak >= limit {
 		return fmt.Errorf("study %q: %d candidates rejected in a row (last: %s): the space may be exhausted or the constraints too tight",
 			r.c.Study.Name, r.streak, reason)
 	}
@@ -160,7 +160,7 @@ func (r *run) reject(t *nascent.Trial, reason string, costs map[string]float64) 
 }
 
 func (r *run) maxRejections() int {
-	if r.c.MaxRejections <= 0 {
+	if r.c.MaxRejections == 0 {
 		return DefaultMaxRejections
 	}
 	return r.c.MaxRejections

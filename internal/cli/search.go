@@ -97,21 +97,23 @@ func runSearch(ctx context.Context, path string, force bool, stdout, stderr io.W
 
 	obs := newProgress(stderr, tty, f)
 	ctl := &study.Controller{
-		Store:       store,
-		Study:       f.Study(),
-		Optimizer:   opt,
-		Evaluator:   launcher,
-		Cost:        costModel(f),
-		Constraints: f.Constraints,
-		Objectives:  f.Objectives,
-		Budget:      f.Budget,
-		Parallel:    f.Parallel,
-		Retries:     f.Trial.Retries,
-		TrialsDir:   f.TrialsDir,
-		Worker:      launcher.Worker(),
-		Force:       force,
-		Logger:      logger,
-		Observer:    obs,
+		Store:         store,
+		Study:         f.Study(),
+		Optimizer:     opt,
+		Evaluator:     launcher,
+		Cost:          costModel(f),
+		Constraints:   f.Constraints,
+		Objectives:    f.Objectives,
+		Budget:        f.Budget,
+		Parallel:      f.Parallel,
+		Retries:       f.Trial.Retries,
+		MaxFailures:   f.MaxFailures,
+		MaxRejections: f.MaxRejections,
+		TrialsDir:     f.TrialsDir,
+		Worker:        launcher.Worker(),
+		Force:         force,
+		Logger:        logger,
+		Observer:      obs,
 	}
 	logger.Info("search", "study", f.Name, "storage", f.Storage, "budget", f.Budget, "parallel", f.Parallel)
 	sum, err := ctl.Run(ctx, drain)
