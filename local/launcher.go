@@ -107,6 +107,9 @@ func New(cfg Config) (*Launcher, error) {
 			return nil, fmt.Errorf("local: trial command argument %d: %w", i, err)
 		}
 	}
+	if err := checkProgram(cfg.Command[0], cfg.Dir); err != nil {
+		return nil, fmt.Errorf("local: %w", err)
+	}
 	switch cfg.Format {
 	case "":
 		cfg.Format = "yaml"
@@ -351,4 +354,31 @@ func (l *Launcher) encode(v map[string]any) ([]byte, error) {
 		return b, nil
 	}
 	return EncodeConfig(v, l.cfg.Format)
+}
+
+// checkProgram reports a trial program that cannot be run, so that a typo
+// stops the search at once instead of failing every trial. A program
+// given by a placeholder ({nascent}) is checked when it runs.
+func checkProgram(prog, dir string) error {
+	if len(placeholderNames(prog)) > 0 {
+		return nil
+	}
+	if !strings.Contains(prog, "/") {
+		if _, err := exec.LookPath(prog); err != nil {
+			return fmt.Errorf("%w: trial program %q is not in PATH", nascent.ErrNotFound, prog)
+		}
+		return nil
+	}
+	path := prog
+	if !filepath.IsAbs(path) && dir != "" {
+		path = filepath.Join(dir, path)
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("%w: trial program %s", nascent.ErrNotFound, err)
+	}
+	if info.IsDir() || info.Mode().Perm()&0o111 == 0 {
+		return fmt.Errorf("%w: trial program %s is not an executable file", nascent.ErrInvalid, path)
+	}
+	return nil
 }

@@ -67,12 +67,16 @@ func TestEvaluateOutcomes(t *testing.T) {
 			t.Parallel()
 			var l *Launcher
 			if tt.mode == "" {
+				// A program that vanished after New checked it.
 				cfg := tt.cfg
-				cfg.Command = []string{filepath.Join(t.TempDir(), "missing-program")}
+				prog := filepath.Join(t.TempDir(), "program")
+				os.WriteFile(prog, []byte("#!/bin/sh\n"), 0o755)
+				cfg.Command = []string{prog}
 				var err error
 				if l, err = New(cfg); err != nil {
 					t.Fatal(err)
 				}
+				os.Remove(prog)
 			} else {
 				l = newTestLauncher(t, tt.cfg, tt.mode)
 			}
@@ -231,7 +235,9 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{name: "empty command", cfg: Config{}},
 		{name: "unknown placeholder", cfg: Config{Command: []string{"x", "{trial_number}"}}},
 		{name: "overrides inside an argument", cfg: Config{Command: []string{"x", "--o={overrides}"}}},
-		{name: "bad format", cfg: Config{Command: []string{"x"}, Format: "toml"}},
+		{name: "bad format", cfg: Config{Command: []string{"true"}, Format: "toml"}},
+		{name: "not executable", cfg: Config{Command: []string{"./launcher_test.go"}}},
+		{name: "a directory", cfg: Config{Command: []string{"/"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -239,5 +245,13 @@ func TestNewRejectsBadConfig(t *testing.T) {
 				t.Errorf("New(%+v) = %v, want an ErrInvalid error", tt.cfg, err)
 			}
 		})
+	}
+	for _, prog := range []string{"no-such-program-nascent", "./no/such/program", "/no/such/program"} {
+		if _, err := New(Config{Command: []string{prog}}); !errors.Is(err, nascent.ErrNotFound) {
+			t.Errorf("New(%s) = %v, want an ErrNotFound error", prog, err)
+		}
+	}
+	if _, err := New(Config{Command: []string{"{nascent}", "kws"}}); err != nil {
+		t.Errorf("New({nascent}) = %v, want it checked at run time", err)
 	}
 }
