@@ -38,20 +38,28 @@ func startController(t *testing.T, a controllerArgs) (*exec.Cmd, *bytes.Buffer) 
 func runKilled(t *testing.T, a controllerArgs, kills int, seed uint64) int {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(seed, 0))
-	killed := 0
+	killed, lastStarted, base := 0, -1, 10*time.Millisecond
 	for round := 0; ; round++ {
 		if round > 10*kills+50 {
 			t.Fatalf("the study did not finish after %d controller runs", round)
 		}
 		cmd, stderr := startController(t, a)
 		if killed >= kills {
+			t.Logf("after %d kills, %d of %d trials had started", killed, countDirs(a.Trials), a.Budget)
 			if err := cmd.Wait(); err != nil {
 				t.Fatalf("final controller: %v\n%s", err, stderr)
 			}
 			return killed
 		}
 		// Kill at a random moment: during start-up, replay or trials.
-		delay := time.Duration(20+rng.IntN(150)) * time.Millisecond
+		// The window starts short, so that 20 kills fit in the study,
+		// and widens while runs make no progress (a loaded machine).
+		started := countDirs(a.Trials)
+		if started == lastStarted {
+			base += 10 * time.Millisecond
+		}
+		lastStarted = started
+		delay := base + time.Duration(rng.IntN(60))*time.Millisecond
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
 		select {
@@ -142,7 +150,7 @@ func TestCrashRecovery(t *testing.T) {
 	}
 	dir := t.TempDir()
 	a := controllerArgs{DB: filepath.Join(dir, "s.db"), Trials: filepath.Join(dir, "trials"),
-		Budget: 100, Parallel: 2, Seed: 11, SleepMS: 15}
+		Budget: 100, Parallel: 2, Seed: 11, SleepMS: 30}
 	kills := runKilled(t, a, 20, 1)
 	checkStudy(t, a)
 	t.Logf("controller killed %d times", kills)
@@ -165,7 +173,7 @@ func TestCrashReplaysSameCandidates(t *testing.T) {
 	want := checkStudy(t, calm)
 
 	killed := calm
-	killed.DB, killed.Trials, killed.SleepMS = filepath.Join(dir, "killed.db"), filepath.Join(dir, "killed"), 15
+	killed.DB, killed.Trials, killed.SleepMS = filepath.Join(dir, "killed.db"), filepath.Join(dir, "killed"), 30
 	runKilled(t, killed, 20, 2)
 	got := checkStudy(t, killed)
 	if len(got) != len(want) {
@@ -184,4 +192,10 @@ func TestCrashReplaysSameCandidates(t *testing.T) {
 		reruns += max(strings.Count(string(data), "\n")-1, 0)
 	}
 	t.Logf("%d trials were re-run after a kill", reruns)
+}
+
+// countDirs returns the number of entries in dir, or 0.
+func countDirs(dir string) int {
+	entries, _ := os.ReadDir(dir)
+	return len(entries)
 }
