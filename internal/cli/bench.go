@@ -237,12 +237,13 @@ func multiSelection(method string, sel evo.Selection) evo.Selection {
 	return sel
 }
 
-// nb201Method returns the method of a name for a budget; the objectives
-// are set by the benchmark.
+// nb201Method returns the method of a name for a budget. The benchmark
+// sets the objectives; these stand-ins, with bounds like the benchmark's,
+// let the settings be checked.
 func nb201Method(name string, budget int, f nb201Flags) (bench.Method, error) {
-	objs := []nascent.Objective{{Name: "acc", Direction: nascent.Maximize}}
+	objs := []nascent.Objective{{Name: "acc", Direction: nascent.Maximize, Bound: 100}}
 	if f.mo != "" {
-		objs = append(objs, nascent.Objective{Name: "lat"})
+		objs = append(objs, nascent.Objective{Name: "lat", Bound: 1})
 	}
 	switch name {
 	case "rea":

@@ -100,6 +100,14 @@ func TestBenchNB201(t *testing.T) {
 		}
 	}
 
+	// Custom scalarized settings are accepted (the benchmark bounds the
+	// accuracy by 100).
+	code, _, stderr = runBench("--data", data, "--runs", "4", "--budgets", "40", "--mo", "fpga",
+		"--methods", "custom", "--selection", "scalarized", "--population", "10", "--sample", "3")
+	if code != ExitOK {
+		t.Errorf("--mo fpga --methods custom --selection scalarized: exit %d, stderr %s", code, stderr)
+	}
+
 	// An unknown device is a usage error.
 	if code, _, stderr := runBench("--data", data, "--mo", "toaster", "--runs", "1"); code != ExitUsage {
 		t.Errorf("--mo toaster: exit %d, stderr %q; want %d", code, stderr, ExitUsage)
