@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -33,47 +34,61 @@ func startController(t *testing.T, a controllerArgs) (*exec.Cmd, *bytes.Buffer) 
 }
 
 // runKilled runs the study to its end while killing its controller with
-// SIGKILL at random moments, at least kills times. It returns how many
-// times the controller was killed.
+// SIGKILL at least kills times, restarting it each time. The kill moments
+// are spread over the whole study: each is set at a random number of
+// started trials, plus a random delay, so that some land in start-up and
+// replay and others among running trials. It returns the kill count.
 func runKilled(t *testing.T, a controllerArgs, kills int, seed uint64) int {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(seed, 0))
-	killed, lastStarted, base := 0, -1, 10*time.Millisecond
-	for round := 0; ; round++ {
-		if round > 10*kills+50 {
-			t.Fatalf("the study did not finish after %d controller runs", round)
-		}
+	marks := make([]int, kills)
+	for i := range marks {
+		marks[i] = rng.IntN(a.Budget - 5)
+	}
+	slices.Sort(marks)
+	t.Logf("killing once each after %v trials started", marks)
+	for round, killed := 0, 0; ; round++ {
 		cmd, stderr := startController(t, a)
-		if killed >= kills {
-			t.Logf("after %d kills, %d of %d trials had started", killed, countDirs(a.Trials), a.Budget)
-			if err := cmd.Wait(); err != nil {
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		if killed == kills {
+			if err := <-done; err != nil {
 				t.Fatalf("final controller: %v\n%s", err, stderr)
 			}
 			return killed
 		}
-		// Kill at a random moment: during start-up, replay or trials.
-		// The window starts short, so that 20 kills fit in the study,
-		// and widens while runs make no progress (a loaded machine).
-		started := countDirs(a.Trials)
-		if started == lastStarted {
-			base += 10 * time.Millisecond
+		if waitStarted(a.Trials, marks[killed], done) {
+			if err := <-done; err != nil {
+				t.Fatalf("controller run %d: %v\n%s", round, err, stderr)
+			}
+			t.Fatalf("the study finished after only %d kills, want %d", killed, kills)
 		}
-		lastStarted = started
-		delay := base + time.Duration(rng.IntN(60))*time.Millisecond
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
 		select {
 		case err := <-done:
 			if err != nil {
 				t.Fatalf("controller run %d: %v\n%s", round, err, stderr)
 			}
-			t.Fatalf("the study finished after only %d kills, want %d: make trials slower", killed, kills)
-		case <-time.After(delay):
+			t.Fatalf("the study finished after only %d kills, want %d", killed, kills)
+		case <-time.After(time.Duration(rng.IntN(40)) * time.Millisecond):
 			cmd.Process.Signal(syscall.SIGKILL)
 			<-done
 			killed++
 		}
 	}
+}
+
+// waitStarted waits until at least n trials have started (have a
+// directory) or the controller exits; it reports the exit.
+func waitStarted(dir string, n int, done chan error) bool {
+	for countDirs(dir) < n {
+		select {
+		case err := <-done:
+			done <- err
+			return true
+		case <-time.After(2 * time.Millisecond):
+		}
+	}
+	return false
 }
 
 // checkStudy checks the end state of a study of budget trials that ran
