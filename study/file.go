@@ -308,12 +308,12 @@ func (p *fileParser) settings(f *File, m *node) {
 	} else {
 		p.errs.add(p.file, m.line, m.col, m.path, "no trial: say how to run a trial, e.g. trial: {command: [python, train.py, \"{overrides}\"]}")
 	}
-	if len(f.Trial.GPUs) > 0 && f.Parallel > len(f.Trial.GPUs) {
-		n := m.get("parallel")
-		if n == nil {
-			f.Parallel = len(f.Trial.GPUs)
-		} else {
-			p.errs.at(p.file, n, "parallel %d is more than the %d GPUs listed in trial.gpus; each trial gets one", f.Parallel, len(f.Trial.GPUs))
+	if gpus := len(f.Trial.GPUs); gpus > 0 {
+		// One trial per GPU: as many as there are, unless told fewer.
+		if n := m.get("parallel"); n == nil {
+			f.Parallel = gpus
+		} else if f.Parallel > gpus {
+			p.errs.at(p.file, n, "parallel %d is more than the %d GPUs listed in trial.gpus; each trial gets one", f.Parallel, gpus)
 		}
 	}
 	if n := m.get("base_config"); n != nil {

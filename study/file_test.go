@@ -95,6 +95,10 @@ func TestParseDefaultsAndSpace(t *testing.T) {
 		f.Trial.Format != "yaml" || f.Objectives[0] != (nascent.Objective{Name: "loss"}) {
 		t.Errorf("defaults: %+v", exported(*f))
 	}
+	g, err := study.Parse("/s/g.yaml", []byte(strings.Replace(src, "[train]}", "[train], gpus: [0, 1, 2]}", 1)), env(nil))
+	if err != nil || g.Parallel != 3 {
+		t.Errorf("parallel with 3 GPUs = %v, %v; want 3", g, err)
+	}
 	sp, err := space.ParseNode(f.Space.File, f.Space.Node, f.Space.NodePath)
 	if err != nil || sp.NumParams() != 1 {
 		t.Errorf("space.ParseNode(study's space) = %v, %v; want one parameter", sp, err)
