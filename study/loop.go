@@ -35,11 +35,11 @@ func (r *run) loop(drain <-chan struct{}) error {
 			return fatal
 		}
 
-		// Wait for a result, writing the queued trials if none comes
-		// within flushDelay.
+		// Wait for a result, writing the queued trials once the first
+		// of them has waited flushDelay.
 		var flushNow <-chan time.Time
 		if len(r.dirty) > 0 {
-			flushNow = time.After(flushDelay)
+			flushNow = time.After(time.Until(r.dirtySince.Add(flushDelay)))
 		}
 		select {
 		case res := <-r.results:

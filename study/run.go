@@ -33,12 +33,14 @@ type run struct {
 	pending  []int            // asked trials to (re-)run, in order
 	dirty    []int            // trials to write at the next flush, in order
 	dirtySet map[int]bool
-	running  map[int]*nascent.Trial
-	results  chan result
-	nextSeq  int64
-	draining bool
-	streak   int // rejections in a row
-	failures int // trials failed in a row, in this run
+	// dirtySince is when the oldest queued write was queued.
+	dirtySince time.Time
+	running    map[int]*nascent.Trial
+	results    chan result
+	nextSeq    int64
+	draining   bool
+	streak     int // rejections in a row
+	failures   int // trials failed in a row, in this run
 
 	done, failed, rejected int
 	best                   map[string]float64
@@ -366,6 +368,9 @@ func (r *run) seq() int64 {
 // as finished, so the resumed study re-runs them, and the optimizer,
 // replayed from the same prefix, proposes the same candidates again.
 func (r *run) save(t *nascent.Trial) error {
+	if len(r.dirty) == 0 {
+		r.dirtySince = time.Now()
+	}
 	if !r.dirtySet[t.Number] {
 		r.dirtySet[t.Number] = true
 		r.dirty = append(r.dirty, t.Number)
