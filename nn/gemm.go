@@ -64,13 +64,24 @@ func gemmSrc(threads int, tA bool, m, n, k int, a []float32, lda int,
 		return
 	}
 
-	// Pack all of op(A): block p0 of the inner dimension starts at
-	// mPanels*mr*p0, and within it panel ip at ip*mr*kb.
-	mPanels := (m + mr - 1) / mr
 	bufA := packPool.Get().(*[]float32)
 	defer packPool.Put(bufA)
-	*bufA = grow(*bufA, mPanels*mr*k)
-	pa := *bufA
+	pa := packAll(threads, tA, m, k, a, lda, bufA)
+
+	// Multiply, by column ranges.
+	nPanels := (n + nr - 1) / nr
+	parallelFor(threads, nPanels, 1, func(lo, hi int) {
+		gemmCols(m, k, pa, b, beta, c, ldc, lo*nr, min(hi*nr, n))
+	})
+}
+
+// packAll packs all of op(A), m x k, into buf and returns it: block p0
+// of the inner dimension starts at mPanels*mr*p0, and within it panel ip
+// at ip*mr*kb.
+func packAll(threads int, tA bool, m, k int, a []float32, lda int, buf *[]float32) []float32 {
+	mPanels := (m + mr - 1) / mr
+	*buf = grow(*buf, mPanels*mr*k)
+	pa := *buf
 	parallelFor(threads, mPanels, 4, func(lo, hi int) {
 		for p0 := 0; p0 < k; p0 += kc {
 			kb := min(kc, k-p0)
@@ -80,12 +91,7 @@ func gemmSrc(threads int, tA bool, m, n, k int, a []float32, lda int,
 			}
 		}
 	})
-
-	// Multiply, by column ranges.
-	nPanels := (n + nr - 1) / nr
-	parallelFor(threads, nPanels, 1, func(lo, hi int) {
-		gemmCols(m, k, pa, b, beta, c, ldc, lo*nr, min(hi*nr, n))
-	})
+	return pa
 }
 
 // packPool recycles packing buffers between calls.

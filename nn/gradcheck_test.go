@@ -145,6 +145,11 @@ func refConv(x []float64, w []float64, in, out, n, l, size, stride, pad int) []f
 }
 
 func TestConv1dGradients(t *testing.T) {
+	// Small chunks, so that the input gradient takes several on these
+	// small shapes.
+	defer func(v int) { chunkValues = v }(chunkValues)
+	chunkValues = 64
+
 	tests := []struct {
 		name                       string
 		in, out, size, stride, pad int
