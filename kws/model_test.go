@@ -201,7 +201,9 @@ func TestBuildModelErrors(t *testing.T) {
 			mn(v, 3, 1)["size"] = int64(40)
 			mn(v, 3, 1)["padding"] = false
 		}), "major_blocks[3].minor_blocks[1].size: 40 does not fit the 13 steps"},
-		{"under model", map[string]any{"model": set(func(v map[string]any) { mn(v, 0, 0)["size"] = int64(0) })},
+		{"under model", map[string]any{"model": set(func(v map[string]any) {
+			mn(v, 0, 0)["size"] = int64(0)
+		})},
 			"model.major_blocks[0].minor_blocks[0].size: must be >= 1"},
 		{"huge stride", set(func(v map[string]any) { mb(v, 1)["stride"] = 1e12 }),
 			"major_blocks[1].stride: must be an integer"},
