@@ -51,8 +51,8 @@ func Open(ctx context.Context, path string) (*Store, error) {
 }
 
 func (s *Store) init(ctx context.Context) error {
-	if err := s.db.PingContext(ctx); err != nil {
-		return wrapErr("ping", err)
+	if err := s.connect(ctx); err != nil {
+		return err
 	}
 	if err := migrate(ctx, s.db); err != nil {
 		return err
@@ -64,6 +64,27 @@ func (s *Store) init(ctx context.Context) error {
 		 queued, started, finished)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	return wrapErr("prepare", err)
+}
+
+// connect opens the first connection, retrying while the database is
+// locked. Switching a new database to WAL mode takes a lock for which
+// SQLite does not call the busy handler, so two processes creating the
+// same database at once would otherwise see "database is locked".
+func (s *Store) connect(ctx context.Context) error {
+	deadline := time.Now().Add(busyTimeout)
+	wait := time.Millisecond
+	for {
+		err := wrapErr("connect", s.db.PingContext(ctx))
+		if !errors.Is(err, nascent.ErrUnavailable) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 100*time.Millisecond)
+	}
 }
 
 // Close closes the database.

@@ -51,25 +51,29 @@ func TestPragmas(t *testing.T) {
 	}
 }
 
-func TestOpenTwiceAtOnceMigratesOnce(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "study.db")
-	var wg sync.WaitGroup
-	errs := make([]error, 4)
-	for i := range errs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			s, err := sqlite.Open(context.Background(), path)
-			if err == nil {
-				s.Close()
+func TestOpenAtOnceMigratesOnce(t *testing.T) {
+	// Several openers of one new database at the same moment, a few
+	// times over: each succeeds and the schema is created once.
+	for round := 0; round < 10; round++ {
+		path := filepath.Join(t.TempDir(), "study.db")
+		var wg sync.WaitGroup
+		errs := make([]error, 6)
+		for i := range errs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				s, err := sqlite.Open(context.Background(), path)
+				if err == nil {
+					s.Close()
+				}
+				errs[i] = err
+			}()
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("round %d: Open #%d = %v", round, i, err)
 			}
-			errs[i] = err
-		}()
-	}
-	wg.Wait()
-	for i, err := range errs {
-		if err != nil {
-			t.Errorf("Open #%d = %v", i, err)
 		}
 	}
 }
