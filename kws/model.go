@@ -43,6 +43,7 @@ type Model struct {
 	NumClasses int
 
 	net     nn.Sequential
+	norms   []*nn.BatchNorm
 	dropout *nn.Dropout
 	first   *nn.Conv1d
 	inits   []initFn
@@ -137,6 +138,7 @@ func (m *Model) buildPath(name string, convs []convPlan) nn.Sequential {
 			bn := nn.NewBatchNorm(cname+".bn", c.out)
 			bn.ReLU = c.relu
 			m.inits = append(m.inits, func(*rand.Rand) { bn.Reset() })
+			m.norms = append(m.norms, bn)
 			s = append(s, bn)
 		case c.relu:
 			s = append(s, &nn.ReLU{})
@@ -156,6 +158,34 @@ func (m *Model) Weights() int {
 		n += len(p.Data)
 	}
 	return n
+}
+
+// snapshot returns a copy of the model's state: every parameter, then
+// every batch norm's running statistics.
+func (m *Model) snapshot(dst [][]float32) [][]float32 {
+	dst = dst[:0]
+	for _, p := range m.Params() {
+		dst = append(dst, append([]float32(nil), p.Data...))
+	}
+	for _, bn := range m.norms {
+		dst = append(dst, append([]float32(nil), bn.RunningMean...),
+			append([]float32(nil), bn.RunningVar...))
+	}
+	return dst
+}
+
+// restore sets the model's state from a snapshot.
+func (m *Model) restore(s [][]float32) {
+	i := 0
+	for _, p := range m.Params() {
+		copy(p.Data, s[i])
+		i++
+	}
+	for _, bn := range m.norms {
+		copy(bn.RunningMean, s[i])
+		copy(bn.RunningVar, s[i+1])
+		i += 2
+	}
 }
 
 // SetThreads spreads the work of each layer over n goroutines.

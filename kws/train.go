@@ -119,12 +119,10 @@ func (o TrainOptions) validate(ds *Dataset, m *Model) error {
 }
 
 // Train fits model to ds.Train with AdamW and a one-cycle (or cosine)
-// schedule, evaluating on ds.Val after every epoch. It returns early with
-// ctx's error when ctx is cancelled. The model keeps the weights of the
-// last epoch.
-//
-// TODO(kws): keep or restore the best-validation weights, so that a
-// trained model can be exported; the search needs only the metrics.
+// schedule, evaluating on ds.Val after every epoch. When it returns
+// without error, the model holds the weights (and batch-norm statistics)
+// of the best-validation epoch. It returns early with ctx's error when
+// ctx is cancelled, leaving the model as it was at that moment.
 func Train(ctx context.Context, model *Model, ds *Dataset, opt TrainOptions) (TrainResult, error) {
 	opt = opt.withDefaults()
 	if err := opt.validate(ds, model); err != nil {
@@ -133,6 +131,7 @@ func Train(ctx context.Context, model *Model, ds *Dataset, opt TrainOptions) (Tr
 	model.SetThreads(opt.Threads)
 	t := newTrainer(model, ds, opt)
 	res := TrainResult{ValError: math.Inf(1), TestError: math.NaN()}
+	var best [][]float32
 	start := time.Now()
 	for ep := 1; ep <= opt.Epochs; ep++ {
 		epStart := time.Now()
@@ -145,6 +144,7 @@ func Train(ctx context.Context, model *Model, ds *Dataset, opt TrainOptions) (Tr
 		res.Epochs = ep
 		if ve < res.ValError {
 			res.ValError, res.ValLoss, res.BestEpoch = ve, vl, ep
+			best = model.snapshot(best)
 			if ds.Test.Len() > 0 {
 				_, res.TestError = Evaluate(model, ds.Test, opt.EvalBatchSize)
 			}
@@ -154,6 +154,9 @@ func Train(ctx context.Context, model *Model, ds *Dataset, opt TrainOptions) (Tr
 				TrainAccuracy: acc, ValLoss: vl, ValError: ve,
 				Seconds: time.Since(epStart).Seconds()})
 		}
+	}
+	if best != nil {
+		model.restore(best)
 	}
 	res.TotalSeconds = time.Since(start).Seconds()
 	res.SamplesPerSecond = float64(ds.Train.Len()*res.Epochs) / res.TrainSeconds

@@ -78,6 +78,11 @@ func TestTrainSynthetic(t *testing.T) {
 		t.Errorf("result val %g/%g, epoch %d reported %g/%g", res.ValError,
 			res.ValLoss, res.BestEpoch, best.ValError, best.ValLoss)
 	}
+	// The model now holds the best epoch's weights.
+	if vl, ve := Evaluate(m, ds.Val, 0); vl != res.ValLoss || ve != res.ValError {
+		t.Errorf("after Train, Evaluate(val) = %g, %g; want the best epoch's %g, %g",
+			vl, ve, res.ValLoss, res.ValError)
+	}
 	for _, r := range reports[:res.BestEpoch-1] {
 		if r.ValError <= res.ValError {
 			t.Errorf("epoch %d had val error %g <= best %g but came first",
