@@ -50,6 +50,11 @@ type Model struct {
 	x       *nn.Tensor
 }
 
+// MaxWeights is the most trainable values BuildModel accepts: a guard
+// against a candidate that would exhaust memory, far above any
+// keyword-spotting network (TC-ResNet8 has 65,040).
+const MaxWeights = 50_000_000
+
 // initFn initialises one parameter.
 type initFn func(r *rand.Rand)
 
@@ -75,6 +80,10 @@ func NewModel(spec Spec, numClasses int, seed uint64) (*Model, error) {
 	plan, err := planSpec(spec)
 	if err != nil {
 		return nil, err
+	}
+	if w, _ := plan.count(numClasses); w > MaxWeights {
+		return nil, fmt.Errorf("%smajor_blocks: %d weights, more than the "+
+			"trainer's limit of %d: %w", spec.path, w, MaxWeights, nascent.ErrInvalid)
 	}
 	m := &Model{Spec: spec, NumClasses: numClasses}
 	for i, b := range plan.blocks {

@@ -57,11 +57,11 @@ const (
 // Keys, with defaults for optional ones:
 //
 //	major_blocks: list of blocks, required, non-empty
-//	  output_channels: int >= 1, required
-//	  stride: int >= 1, default 1
+//	  output_channels: int in [1, 65536], required
+//	  stride: int in [1, 65536], default 1
 //	  branch: "residual" (default) or anything else for a plain chain
 //	  minor_blocks: list of convolutions, required, non-empty
-//	    size: int >= 1, required
+//	    size: int in [1, 65536], required
 //	    padding: bool, default true
 //	    batchnorm: bool, default false
 //	    activation: "relu", or "none", "" or false for none; default none
@@ -121,12 +121,8 @@ func (p *parser) block(v any, path string) BlockSpec {
 		Stride:         p.int(m, pre, "stride", defaultStride, false),
 		Residual:       p.str(m, pre, "branch", "residual") == "residual",
 	}
-	if b.OutputChannels < 1 {
-		p.fail(pre+"output_channels", "must be >= 1, got %d", b.OutputChannels)
-	}
-	if b.Stride < 1 {
-		p.fail(pre+"stride", "must be >= 1, got %d", b.Stride)
-	}
+	p.inRange(pre+"output_channels", b.OutputChannels)
+	p.inRange(pre+"stride", b.Stride)
 	for j, c := range p.list(m, pre, "minor_blocks") {
 		b.Convs = append(b.Convs, p.conv(c, fmt.Sprintf("%sminor_blocks[%d]", pre, j)))
 	}
@@ -147,10 +143,22 @@ func (p *parser) conv(v any, path string) ConvSpec {
 		ReLU:      p.activation(m, pre),
 		Parallel:  p.bool(m, pre, "parallel", false),
 	}
-	if c.Size < 1 {
-		p.fail(pre+"size", "must be >= 1, got %d", c.Size)
-	}
+	p.inRange(pre+"size", c.Size)
 	return c
+}
+
+// maxDim bounds channels, sizes and strides, so that no product of
+// them can overflow; real networks stay far below it.
+const maxDim = 1 << 16
+
+// inRange fails unless 1 <= v <= maxDim.
+func (p *parser) inRange(path string, v int) {
+	switch {
+	case v < 1:
+		p.fail(path, "must be >= 1, got %d", v)
+	case v > maxDim:
+		p.fail(path, "must be <= %d, got %d", maxDim, v)
+	}
 }
 
 // activation reads "activation": "relu" (any case), or none written as

@@ -205,6 +205,12 @@ func TestBuildModelErrors(t *testing.T) {
 			mn(v, 0, 0)["size"] = int64(0)
 		})},
 			"model.major_blocks[0].minor_blocks[0].size: must be >= 1"},
+		{"too many weights", set(func(v map[string]any) {
+			mb(v, 3)["output_channels"] = int64(1_000_000)
+		}), "more than the trainer's limit"},
+		{"channels past the range", set(func(v map[string]any) {
+			mb(v, 2)["output_channels"] = int64(1 << 20)
+		}), "major_blocks[2].output_channels: must be <= 65536"},
 		{"huge stride", set(func(v map[string]any) { mb(v, 1)["stride"] = 1e12 }),
 			"major_blocks[1].stride: must be an integer"},
 	}
