@@ -206,7 +206,7 @@ func TestBuildModelErrors(t *testing.T) {
 		})},
 			"model.major_blocks[0].minor_blocks[0].size: must be >= 1"},
 		{"too many weights", set(func(v map[string]any) {
-			mb(v, 3)["output_channels"] = int64(1_000_000)
+			mb(v, 3)["output_channels"] = int64(60_000)
 		}), "more than the trainer's limit"},
 		{"channels past the range", set(func(v map[string]any) {
 			mb(v, 2)["output_channels"] = int64(1 << 20)
