@@ -62,6 +62,21 @@ func BenchmarkReLU(b *testing.B) {
 	}
 }
 
+func BenchmarkDropout(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	d := &Dropout{P: 0.1, Rand: rand.New(rand.NewPCG(3, 4))}
+	benchLayer(b, d, randTensor(r, 48, 128, 1), 1)
+}
+
+func BenchmarkResidual(b *testing.B) {
+	// The sum and ReLU of a residual block, around two cheap paths.
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, threads := range []int{1, 2} {
+		res := &Residual{Main: &ReLU{}, Skip: &ReLU{}, ReLU: true}
+		benchLayer(b, res, randTensor(r, 24, 128, 51), threads)
+	}
+}
+
 func BenchmarkGlobalAvgPool(b *testing.B) {
 	r := rand.New(rand.NewPCG(1, 2))
 	benchLayer(b, &GlobalAvgPool{}, randTensor(r, 48, 128, 13), 1)
