@@ -66,18 +66,21 @@ func NewNB201(t *Table, s nascent.Space) (*NB201, error) {
 		}
 		for _, k := range edgeKeys {
 			if c.Values[k] != want[k] {
-				return nil, fmt.Errorf("nb201: architecture %s decodes to %v, want %v", a, c.Values, want)
+				return nil, fmt.Errorf("nb201: architecture %s decodes to %v, want %v",
+					a, c.Values, want)
 			}
 		}
 		if other, dup := hashes[c.Hash]; dup {
-			return nil, fmt.Errorf("nb201: architectures %s and %s have the same hash %s", other, a, c.Hash)
+			return nil, fmt.Errorf("nb201: architectures %s and %s have the same hash %s",
+				other, a, c.Hash)
 		}
 		hashes[c.Hash] = a
 		b.rows[a.code()] = int32(i)
 	}
 	for code, row := range b.rows {
 		if row < 0 {
-			return nil, fmt.Errorf("nb201: %w: the table lacks architecture %s", nascent.ErrInvalid, fromCode(code))
+			return nil, fmt.Errorf("nb201: %w: the table lacks architecture %s",
+				nascent.ErrInvalid, fromCode(code))
 		}
 	}
 	return b, nil

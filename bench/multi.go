@@ -61,7 +61,8 @@ func (b *NB201) Frontier(acc, lat string) (Frontier, error) {
 // objectives' bounds, used by scalarized selection, are 100 for the
 // accuracy (in percent) and the table's median for the latency, as in
 // hannah's normalisation.
-func (b *NB201) Multi(ctx context.Context, m Method, f Frontier, budget int, opt Options) ([]float64, error) {
+func (b *NB201) Multi(ctx context.Context, m Method, f Frontier, budget int,
+	opt Options) ([]float64, error) {
 	cols, err := b.columns(f.Acc, f.Lat)
 	if err != nil {
 		return nil, err

@@ -54,13 +54,15 @@ func ParseArch(s string) (Arch, error) {
 	for node, text := range nodes {
 		edges := strings.Split(strings.Trim(text, "|"), "|")
 		if len(edges) != node+1 {
-			return a, fmt.Errorf("architecture %q: node %d has %d inputs, want %d", s, node+1, len(edges), node+1)
+			return a, fmt.Errorf("architecture %q: node %d has %d inputs, want %d",
+				s, node+1, len(edges), node+1)
 		}
 		for from, e := range edges {
 			op, in, ok := strings.Cut(e, "~")
 			i := indexOf(Ops, op)
 			if !ok || i < 0 || in != strconv.Itoa(from) {
-				return a, fmt.Errorf("architecture %q: edge %q: want OP~%d with OP one of %s", s, e, from, strings.Join(Ops, ", "))
+				return a, fmt.Errorf("architecture %q: edge %q: want OP~%d with OP one of %s",
+					s, e, from, strings.Join(Ops, ", "))
 			}
 			a[k] = uint8(i)
 			k++
@@ -146,7 +148,8 @@ func ReadTable(name string, r io.Reader) (*Table, error) {
 		for k, i := range cols {
 			v, err := strconv.ParseFloat(rec[i], 64)
 			if err != nil {
-				return nil, tableError(name, line, "column %s: %q is not a number", header[i], rec[i])
+				return nil, tableError(name, line, "column %s: %q is not a number",
+					header[i], rec[i])
 			}
 			data[k] = append(data[k], v)
 		}

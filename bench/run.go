@@ -53,7 +53,8 @@ type Options struct {
 // count below one.
 func (opt Options) check(budget int) error {
 	if budget < 1 || opt.Runs < 1 {
-		return fmt.Errorf("nb201: %w: budget %d and runs %d: want at least 1 each", nascent.ErrInvalid, budget, opt.Runs)
+		return fmt.Errorf("nb201: %w: budget %d and runs %d: want at least 1 each",
+			nascent.ErrInvalid, budget, opt.Runs)
 	}
 	return nil
 }
@@ -63,7 +64,8 @@ func (opt Options) check(budget int) error {
 // report for the architecture of the best fitness seen over the whole run
 // (the first one seen, on ties). Duplicates proposed by the optimizer are
 // evaluated, and charged, again.
-func (b *NB201) Single(ctx context.Context, m Method, fitness, report string, budget int, opt Options) ([]float64, error) {
+func (b *NB201) Single(ctx context.Context, m Method, fitness, report string,
+	budget int, opt Options) ([]float64, error) {
 	cols, err := b.columns(fitness, report)
 	if err != nil {
 		return nil, err
@@ -96,7 +98,8 @@ func (b *NB201) Single(ctx context.Context, m Method, fitness, report string, bu
 
 // search asks and tells o for budget trials; eval looks up a row and fills
 // metrics for it.
-func (b *NB201) search(o nascent.Optimizer, budget int, metrics map[string]float64, eval func(row int)) error {
+func (b *NB201) search(o nascent.Optimizer, budget int,
+	metrics map[string]float64, eval func(row int)) error {
 	for trial := range budget {
 		p, err := o.Ask(trial)
 		if err != nil {

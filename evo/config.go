@@ -151,7 +151,9 @@ func checkObjectives(cfg Config) error {
 		// required (hannah's objectives were all minimised).
 		multi := len(cfg.Objectives) > 1
 		if multi && cfg.Selection == Scalarized && o.Direction == nascent.Maximize && o.Bound == 0 {
-			return invalidf("objective %q: scalarized selection of a maximized metric needs a bound (its best possible value, e.g. 100 for an accuracy in percent)", o.Name)
+			return invalidf("objective %q: scalarized selection of a maximized "+
+				"metric needs a bound (its best possible value, e.g. 100 "+
+				"for an accuracy in percent)", o.Name)
 		}
 	}
 	return nil

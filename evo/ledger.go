@@ -119,7 +119,8 @@ func (l *ledger) tell(r nascent.Result) (nascent.Candidate, error) {
 		return r.Candidate, invalidf("trial %d: want a number >= 0", r.Trial)
 	}
 	if l.isTold(r.Trial) {
-		return r.Candidate, fmt.Errorf("evo: %w: trial %d was already told", nascent.ErrConflict, r.Trial)
+		return r.Candidate, fmt.Errorf("evo: %w: trial %d was already told",
+			nascent.ErrConflict, r.Trial)
 	}
 	c, err := l.decode(r.Trial, r.Candidate)
 	if err != nil {
@@ -145,7 +146,8 @@ func (l *ledger) tell(r nascent.Result) (nascent.Candidate, error) {
 // feasible = false when the result failed or breaks a constraint, and an
 // error wrapping nascent.ErrInvalid when an objective or constraint metric
 // is missing or not finite.
-func (l *ledger) losses(r nascent.Result, dst []float64) (loss []float64, feasible bool, err error) {
+func (l *ledger) losses(r nascent.Result, dst []float64) (
+	loss []float64, feasible bool, err error) {
 	if r.Failed {
 		return dst, false, nil
 	}
@@ -173,7 +175,9 @@ func (l *ledger) losses(r nascent.Result, dst []float64) (loss []float64, feasib
 
 func metricError(r nascent.Result, name string, v float64, ok bool) error {
 	if !ok {
-		return fmt.Errorf("evo: %w: trial %d: metric %q missing; counted as failed", nascent.ErrInvalid, r.Trial, name)
+		return fmt.Errorf("evo: %w: trial %d: metric %q missing; counted as failed",
+			nascent.ErrInvalid, r.Trial, name)
 	}
-	return fmt.Errorf("evo: %w: trial %d: metric %q is %g; counted as failed", nascent.ErrInvalid, r.Trial, name, v)
+	return fmt.Errorf("evo: %w: trial %d: metric %q is %g; counted as failed",
+		nascent.ErrInvalid, r.Trial, name, v)
 }

@@ -94,17 +94,24 @@ time taken to stderr.`,
 	fl.StringVar(&f.data, "data", defaultNB201, "the NAS-Bench-201 table (CSV)")
 	fl.IntVar(&f.runs, "runs", 500, "searches per row")
 	fl.Uint64Var(&f.seed, "seed", 1, "seed of the first run")
-	fl.StringVar(&f.budgets, "budgets", "", "comma-separated evaluation budgets (default 50,100,200,500; with --mo 100,200,500)")
-	fl.StringVar(&f.datasets, "datasets", "c10,c100,in16", "comma-separated datasets: c10, c100, in16")
-	fl.StringVar(&f.methods, "methods", "rea,rs,nascent", "comma-separated methods: rea, rs, nascent, custom")
-	fl.StringVar(&f.figure, "figure", "test", "single objective: report the best-by-fitness architecture's 200-epoch test accuracy (test) or its fitness itself (fitness)")
-	fl.StringVar(&f.mo, "mo", "", "multi-objective against the latency of DEVICE (e.g. fpga, eyeriss, pixel3, raspi4)")
+	fl.StringVar(&f.budgets, "budgets", "",
+		"comma-separated evaluation budgets (default 50,100,200,500; with --mo 100,200,500)")
+	fl.StringVar(&f.datasets, "datasets", "c10,c100,in16",
+		"comma-separated datasets: c10, c100, in16")
+	fl.StringVar(&f.methods, "methods", "rea,rs,nascent",
+		"comma-separated methods: rea, rs, nascent, custom")
+	fl.StringVar(&f.figure, "figure", "test",
+		"single objective: report the best-by-fitness architecture's "+
+			"200-epoch test accuracy (test) or its fitness itself (fitness)")
+	fl.StringVar(&f.mo, "mo", "",
+		"multi-objective against the latency of DEVICE (e.g. fpga, eyeriss, pixel3, raspi4)")
 	fl.IntVar(&f.workers, "workers", 0, "goroutines (default: one per CPU)")
 	fl.BoolVar(&f.asJSON, "json", false, "print one JSON object with every row instead of a table")
 	fl.IntVar(&f.population, "population", 0, "custom: population size (default 100)")
 	fl.IntVar(&f.sample, "sample", 0, "custom: tournament size (default 10)")
 	fl.Float64Var(&eps, "eps", 0, "custom: probability of a random child (default 0.1)")
-	fl.BoolVar(&f.allowDup, "allow-duplicates", false, "custom: evaluate duplicates instead of drawing again")
+	fl.BoolVar(&f.allowDup, "allow-duplicates", false,
+		"custom: evaluate duplicates instead of drawing again")
 	fl.StringVar(&f.selection, "selection", "", "custom: scalarized or pareto (default pareto)")
 	return cmd
 }
@@ -250,7 +257,8 @@ func nb201Method(name string, budget int, f nb201Flags) (bench.Method, error) {
 		return bench.Method{Name: "REA", Config: evo.Config{
 			PopulationSize: 10, SampleSize: 3, Eps: evo.Float(0), AllowDuplicates: true}}, nil
 	case "rs":
-		return bench.Method{Name: "RS", Random: true, Config: evo.Config{AllowDuplicates: true}}, nil
+		cfg := evo.Config{AllowDuplicates: true}
+		return bench.Method{Name: "RS", Random: true, Config: cfg}, nil
 	case "nascent":
 		return bench.Method{Name: "nascent", Config: evo.Recommended(budget, objs)}, nil
 	case "custom":
@@ -269,7 +277,8 @@ func nb201Method(name string, budget int, f nb201Flags) (bench.Method, error) {
 		}
 		return bench.Method{Name: "custom", Config: cfg}, nil
 	}
-	return bench.Method{}, fmt.Errorf("%w: method %q: want rea, rs, nascent or custom", errUsage, name)
+	return bench.Method{}, fmt.Errorf("%w: method %q: want rea, rs, nascent or custom",
+		errUsage, name)
 }
 
 func parseBudgets(s string, multi bool) ([]int, error) {
@@ -283,7 +292,8 @@ func parseBudgets(s string, multi bool) ([]int, error) {
 	for _, field := range splitList(s) {
 		n, err := strconv.Atoi(field)
 		if err != nil || n < 1 {
-			return nil, fmt.Errorf("%w: --budgets: %q is not a positive whole number", errUsage, field)
+			return nil, fmt.Errorf("%w: --budgets: %q is not a positive whole number",
+				errUsage, field)
 		}
 		out = append(out, n)
 	}
@@ -355,7 +365,8 @@ func (p *benchPrinter) add(r benchRow, title string) {
 	if strings.Contains(title, " vs ") {
 		digits = 4
 	}
-	p.line = append(p.line, fmt.Sprintf("%.*f ± %.*f", digits, r.Summary.Mean, digits, r.Summary.SD))
+	cell := fmt.Sprintf("%.*f ± %.*f", digits, r.Summary.Mean, digits, r.Summary.SD)
+	p.line = append(p.line, cell)
 	if len(p.line) == p.perRow {
 		fmt.Fprintf(p.w, "| %s | %d | %s |\n", title, r.Budget, strings.Join(p.line, " | "))
 		p.line = p.line[:0]
@@ -369,7 +380,8 @@ func (p *benchPrinter) optima(b *bench.NB201, datasets []bench.Dataset) {
 	if p.asJSON {
 		return
 	}
-	fmt.Fprintf(p.w, "\n| dataset | optimum of the fitness (12-epoch validation) | its 200-epoch test accuracy |\n")
+	fmt.Fprintf(p.w, "\n| dataset | optimum of the fitness (12-epoch validation) "+
+		"| its 200-epoch test accuracy |\n")
 	fmt.Fprintf(p.w, "| --- | --- | --- |\n")
 	for _, ds := range datasets {
 		row, err := b.Best(ds.Fitness)
