@@ -165,7 +165,7 @@ func BenchmarkLaunch(b *testing.B) {
 	// The machine is shared and its load drifts, so the two are measured
 	// in alternating rounds of the same size and compared round by round:
 	// the reported ratio is the median of the rounds' ratios.
-	const round = 40
+	const round = 100
 	var tBare, tStudy time.Duration
 	var ratios []float64
 	for done := 0; done < b.N; done += round {
