@@ -109,45 +109,17 @@ func fromCode(c int) Arch {
 
 // Row returns the table row of a candidate of the cell space.
 func (b *NB201) Row(c nascent.Candidate) (int, error) {
-	// One pass over the six values is cheaper than six look-ups.
-	code, seen := 0, 0
-	for k, v := range c.Values {
-		e, op := edgeIndex(k), -1
-		if s, ok := v.(string); ok {
-			op = opIndex(s)
+	// Six look-ups cost half of one pass over the map.
+	code := 0
+	for _, k := range edgeKeys {
+		op, _ := c.Values[k].(string)
+		i := opIndex(op)
+		if i < 0 {
+			return 0, fmt.Errorf("nb201: candidate %v is not a cell: %s = %v", c.Values, k, c.Values[k])
 		}
-		if e < 0 || op < 0 {
-			return 0, fmt.Errorf("nb201: candidate %v is not a cell: %s = %v", c.Values, k, v)
-		}
-		code += op * pow5[e]
-		seen |= 1 << e
-	}
-	if seen != 1<<Edges-1 {
-		return 0, fmt.Errorf("nb201: candidate %v is not a cell: edges missing", c.Values)
+		code = code*len(Ops) + i
 	}
 	return int(b.rows[code]), nil
-}
-
-// pow5[e] is the weight of edge e in an architecture's code.
-var pow5 = [Edges]int{3125, 625, 125, 25, 5, 1}
-
-// edgeIndex returns the index of key in edgeKeys, or -1.
-func edgeIndex(key string) int {
-	switch key {
-	case "edge_0_1":
-		return 0
-	case "edge_0_2":
-		return 1
-	case "edge_1_2":
-		return 2
-	case "edge_0_3":
-		return 3
-	case "edge_1_3":
-		return 4
-	case "edge_2_3":
-		return 5
-	}
-	return -1
 }
 
 // opIndex returns the index of op in Ops, or -1.

@@ -123,11 +123,6 @@ func TestOpIndex(t *testing.T) {
 			t.Errorf("opIndex(%q) = %d, want %d", op, got, i)
 		}
 	}
-	for e, k := range edgeKeys {
-		if got := edgeIndex(k); got != e {
-			t.Errorf("edgeIndex(%q) = %d, want %d", k, got, e)
-		}
-	}
 	if got := opIndex("conv"); got != -1 {
 		t.Errorf("opIndex(%q) = %d, want -1", "conv", got)
 	}
