@@ -24,6 +24,11 @@ type Study struct {
 
 	// Created is when the study was first stored, in UTC.
 	Created time.Time
+
+	// Holder is the lease on the study when it was read: who runs it and
+	// until when, or the zero Lease when nobody does. Stores fill it in
+	// Study and ignore it elsewhere; Acquire is the way to change it.
+	Holder Lease
 }
 
 // Lease is a controller's exclusive hold on a study. Only the holder of a

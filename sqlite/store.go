@@ -120,10 +120,10 @@ func (s *Store) CreateStudy(ctx context.Context, st nascent.Study) error {
 // Study implements nascent.Store.
 func (s *Store) Study(ctx context.Context, name string) (nascent.Study, error) {
 	st := nascent.Study{Name: name}
-	var seed, created int64
-	err := s.db.QueryRowContext(ctx, `SELECT config, fingerprint, seed, created
-		FROM studies WHERE name = ?`, name).
-		Scan(&st.Config, &st.Fingerprint, &seed, &created)
+	var seed, created, until int64
+	err := s.db.QueryRowContext(ctx, `SELECT config, fingerprint, seed, created,
+		owner, lease_until FROM studies WHERE name = ?`, name).
+		Scan(&st.Config, &st.Fingerprint, &seed, &created, &st.Holder.Owner, &until)
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, fmt.Errorf("study %q: %w", name, nascent.ErrNotFound)
 	}
@@ -131,6 +131,9 @@ func (s *Store) Study(ctx context.Context, name string) (nascent.Study, error) {
 		return st, wrapErr("study", err)
 	}
 	st.Seed, st.Created = uint64(seed), fromNanos(created)
+	if st.Holder.Owner != "" {
+		st.Holder.Expires = fromNanos(until)
+	}
 	return st, nil
 }
 

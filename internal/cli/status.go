@@ -49,6 +49,11 @@ type statusJSON struct {
 	States    map[string]int     `json:"states"`
 	Changed   bool               `json:"changed"`
 	Best      map[string]float64 `json:"best"`
+
+	// Controller names the controller holding the study's lease, and
+	// LeaseUntil when its lease ends; both empty when none holds it.
+	Controller string     `json:"controller,omitempty"`
+	LeaseUntil *time.Time `json:"lease_until,omitempty"`
 }
 
 func summarize(f *study.File, stored nascent.Study, trials []nascent.Trial) statusJSON {
@@ -56,6 +61,9 @@ func summarize(f *study.File, stored nascent.Study, trials []nascent.Trial) stat
 		Study: f.Name, Storage: f.Storage, Created: stored.Created, Seed: stored.Seed,
 		Budget: f.Budget, States: map[string]int{}, Best: map[string]float64{},
 		Changed: stored.Fingerprint != f.Fingerprint(),
+	}
+	if h := stored.Holder; h.Owner != "" {
+		s.Controller, s.LeaseUntil = h.Owner, &h.Expires
 	}
 	for _, t := range trials {
 		s.States[string(t.State)]++
@@ -76,6 +84,14 @@ func printStatus(w io.Writer, s statusJSON) {
 	fmt.Fprintf(w, "study    %s\nstorage  %s\ncreated  %s\nseed     %d\n",
 		s.Study, s.Storage, s.Created.Local().Format(time.DateTime), s.Seed)
 	fmt.Fprintf(w, "progress %d of %d trials evaluated\n", s.Evaluated, s.Budget)
+	switch {
+	case s.Controller == "":
+		fmt.Fprintln(w, "running  no controller")
+	case time.Now().Before(*s.LeaseUntil):
+		fmt.Fprintf(w, "running  controller %s (lease until %s)\n", s.Controller, s.LeaseUntil.Local().Format(time.DateTime))
+	default:
+		fmt.Fprintf(w, "running  no controller (%s stopped renewing its lease at %s)\n", s.Controller, s.LeaseUntil.Local().Format(time.DateTime))
+	}
 	for _, st := range []nascent.TrialState{nascent.Completed, nascent.Failed, nascent.Pruned,
 		nascent.Rejected, nascent.Running, nascent.Queued, nascent.Interrupted} {
 		if n := s.States[string(st)]; n > 0 {

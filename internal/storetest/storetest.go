@@ -58,11 +58,13 @@ func newStudy(t *testing.T, s nascent.Store, name string) nascent.Study {
 	return st
 }
 
-func lease(t *testing.T, s nascent.Store, study, owner string) {
+func lease(t *testing.T, s nascent.Store, study, owner string) nascent.Lease {
 	t.Helper()
-	if _, err := s.Acquire(ctx, study, owner, "", time.Minute); err != nil {
+	l, err := s.Acquire(ctx, study, owner, "", time.Minute)
+	if err != nil {
 		t.Fatalf("Acquire(%s, %s) = %v", study, owner, err)
 	}
+	return l
 }
 
 func testStudyRoundTrip(t *testing.T, s nascent.Store) {
@@ -71,7 +73,12 @@ func testStudyRoundTrip(t *testing.T, s nascent.Store) {
 	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Fatalf("Study(a) = %+v, %v; want %+v", got, err, want)
 	}
-	lease(t, s, "a", "me")
+	l := lease(t, s, "a", "me")
+	got, _ = s.Study(ctx, "a")
+	if got.Holder.Owner != "me" || !got.Holder.Expires.Equal(l.Expires) {
+		t.Errorf("Study(a).Holder = %+v, want %+v", got.Holder, l)
+	}
+	want.Holder = got.Holder
 	upd := want
 	upd.Config, upd.Fingerprint, upd.Seed = []byte("changed"), "fp2", 7
 	if err := s.UpdateStudy(ctx, "me", upd); err != nil {
@@ -131,6 +138,9 @@ func testLease(t *testing.T, s nascent.Store) {
 	}
 	if err := s.Release(ctx, "a", "one"); err != nil {
 		t.Errorf("Release = %v", err)
+	}
+	if st, _ := s.Study(ctx, "a"); st.Holder != (nascent.Lease{}) {
+		t.Errorf("Study after Release: Holder = %+v, want none", st.Holder)
 	}
 	if _, err := s.Acquire(ctx, "a", "two", "", time.Minute); err != nil {
 		t.Errorf("Acquire after Release = %v", err)
