@@ -12,8 +12,8 @@ import (
 //
 // Errors wrap ErrNotFound (no such study), ErrConflict (study exists,
 // lease held by another owner or lost), ErrUnavailable (database locked
-// or unreachable) or ErrInvalid. Implementations are safe for concurrent
-// use. The conformance suite in internal/storetest states the contract in
+// or unreachable) or ErrInvalid. Times round-trip to the microsecond at
+// least, in UTC. Implementations are safe for concurrent use. The conformance suite in internal/storetest states the contract in
 // code; every implementation must pass it.
 type Store interface {
 	// CreateStudy stores a new study. It fails with ErrConflict when a
