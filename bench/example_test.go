@@ -7,7 +7,8 @@ import (
 )
 
 func ExampleParseArch() {
-	a, err := bench.ParseArch("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_1x1~1|+|skip_connect~0|nor_conv_1x1~1|nor_conv_3x3~2|")
+	a, err := bench.ParseArch("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_1x1~1|" +
+		"+|skip_connect~0|nor_conv_1x1~1|nor_conv_3x3~2|")
 	if err != nil {
 		fmt.Println(err)
 		return

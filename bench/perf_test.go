@@ -55,7 +55,8 @@ func BenchmarkSearch(b *testing.B) {
 	opt := Options{Runs: 1, Workers: 1}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := nb.Single(context.Background(), literature, ds.Fitness, ds.Report, 200, opt); err != nil {
+		_, err := nb.Single(context.Background(), literature, ds.Fitness, ds.Report, 200, opt)
+		if err != nil {
 			b.Fatal(err)
 		}
 		opt.Seed++

@@ -119,7 +119,8 @@ func TestParity(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ds := Datasets[tt.dataset]
-			v, err := b.Single(context.Background(), tt.method, ds.Fitness, ds.Report, tt.budget, Options{Runs: 300, Seed: 1})
+			opt := Options{Runs: 300, Seed: 1}
+			v, err := b.Single(context.Background(), tt.method, ds.Fitness, ds.Report, tt.budget, opt)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -152,7 +153,8 @@ func TestRecommendedBeatsLiterature(t *testing.T) {
 			}
 			l, o := Summarize(lit), Summarize(ours)
 			if se := math.Hypot(l.SE, o.SE); o.Mean-l.Mean < 4*se {
-				t.Errorf("mean best fitness: recommended %.3f, literature %.3f; want a lead of at least %.3f", o.Mean, l.Mean, 4*se)
+				t.Errorf("mean best fitness: recommended %.3f, literature %.3f; "+
+					"want a lead of at least %.3f", o.Mean, l.Mean, 4*se)
 			}
 		})
 	}
@@ -204,7 +206,8 @@ func TestBest(t *testing.T) {
 		}
 		rep, _ := b.Table.Column(ds.Report)
 		if got := rep[row]; math.Abs(got-want[ds.Name]) > 0.005 {
-			t.Errorf("%s: test accuracy of the fitness optimum %s = %.3f, want %.2f", ds.Name, b.Table.Archs[row], got, want[ds.Name])
+			t.Errorf("%s: test accuracy of the fitness optimum %s = %.3f, want %.2f",
+				ds.Name, b.Table.Archs[row], got, want[ds.Name])
 		}
 	}
 }

@@ -66,7 +66,8 @@ func TestToyBitString(t *testing.T) {
 		e := bestOnes(search(t, evo, 1000, noisyOnes))
 		r := bestOnes(search(t, rs, 1000, noisyOnes))
 		if e < 0.85 || r > 0.75 {
-			t.Errorf("seed %d: best fraction of ones: evolution %.2f (want >= 0.85), random %.2f (want <= 0.75)", seed, e, r)
+			t.Errorf("seed %d: best fraction of ones: evolution %.2f (want >= 0.85), "+
+				"random %.2f (want <= 0.75)", seed, e, r)
 		}
 	}
 }
@@ -76,7 +77,8 @@ func TestToyBitString(t *testing.T) {
 // among the last population_size told, differing from it by one bit.
 func TestMutationLineage(t *testing.T) {
 	const pop = 10
-	evo, err := New(bits{n: 20}, Config{PopulationSize: pop, SampleSize: 3, Eps: Float(0), Objectives: maxAcc}, 7)
+	cfg := Config{PopulationSize: pop, SampleSize: 3, Eps: Float(0), Objectives: maxAcc}
+	evo, err := New(bits{n: 20}, cfg, 7)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +90,8 @@ func TestMutationLineage(t *testing.T) {
 		case trial >= pop && (p.Parent < trial-pop || p.Parent >= trial):
 			t.Errorf("trial %d: parent %d, want one of the last %d trials", trial, p.Parent, pop)
 		case trial >= pop && hamming(p.Candidate, ps[p.Parent].Candidate) != 1:
-			t.Errorf("trial %d: child differs from parent in %d bits, want 1", trial, hamming(p.Candidate, ps[p.Parent].Candidate))
+			t.Errorf("trial %d: child differs from parent in %d bits, want 1",
+				trial, hamming(p.Candidate, ps[p.Parent].Candidate))
 		}
 	}
 }
@@ -127,7 +130,8 @@ func TestDuplicateAvoidance(t *testing.T) {
 				seen[p.Candidate.Hash] = true
 			}
 			if distinct := len(seen) == 60; distinct != tt.wantDistinct {
-				t.Errorf("%d distinct candidates of 60 asked, want all distinct = %v", len(seen), tt.wantDistinct)
+				t.Errorf("%d distinct candidates of 60 asked, want all distinct = %v",
+					len(seen), tt.wantDistinct)
 			}
 		})
 	}
@@ -227,7 +231,8 @@ func TestReplay(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					if p.Candidate.Hash != props[c.trial].Candidate.Hash || p.Parent != props[c.trial].Parent {
+					want := props[c.trial]
+					if p.Candidate.Hash != want.Candidate.Hash || p.Parent != want.Parent {
 						t.Fatalf("after resume, Ask(%d) = %s (parent %d), want %s (parent %d)", c.trial,
 							p.Candidate.Hash, p.Parent, props[c.trial].Candidate.Hash, props[c.trial].Parent)
 					}
@@ -313,8 +318,10 @@ func TestConfigErrors(t *testing.T) {
 		{"duplicate objective", Config{Objectives: append(maxAcc, maxAcc...)}},
 		{"negative bound", Config{Objectives: []nascent.Objective{{Name: "x", Bound: -1}}}},
 		{"scalarized maximize without bound", Config{Selection: Scalarized, Objectives: two}},
-		{"bad operator", Config{Objectives: maxAcc, Constraints: []nascent.Constraint{{Metric: "w", Op: "=<", Limit: 1}}}},
-		{"constraint without metric", Config{Objectives: maxAcc, Constraints: []nascent.Constraint{{Op: "<", Limit: 1}}}},
+		{"bad operator", Config{Objectives: maxAcc,
+			Constraints: []nascent.Constraint{{Metric: "w", Op: "=<", Limit: 1}}}},
+		{"constraint without metric", Config{Objectives: maxAcc,
+			Constraints: []nascent.Constraint{{Op: "<", Limit: 1}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

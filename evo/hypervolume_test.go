@@ -22,7 +22,8 @@ func TestHypervolume(t *testing.T) {
 		{"one box", [][]float64{{1, 2}}, min2, []float64{4, 4}, 6},
 		// Columns of the staircase: x in [1,2] -> 1, [2,3] -> 2, [3,4] -> 3.
 		{"staircase", [][]float64{{1, 3}, {2, 2}, {3, 1}}, min2, []float64{4, 4}, 6},
-		{"dominated point adds nothing", [][]float64{{1, 3}, {2, 2}, {3, 1}, {3, 3}}, min2, []float64{4, 4}, 6},
+		{"dominated point adds nothing",
+			[][]float64{{1, 3}, {2, 2}, {3, 1}, {3, 3}}, min2, []float64{4, 4}, 6},
 		{"point beyond the reference adds nothing", [][]float64{{1, 3}, {5, 0}}, min2, []float64{4, 4}, 3},
 		{"point on the reference adds nothing", [][]float64{{4, 0}}, min2, []float64{4, 4}, 0},
 		// Accuracy up, latency down: boxes [80,90]x[5,10] and [70,80]x[2,10].

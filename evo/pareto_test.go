@@ -78,7 +78,8 @@ func TestFrontAgainstBruteForce(t *testing.T) {
 		ranks := ParetoRanks(pts, dirs)
 		for i := range pts {
 			if (ranks[i] == 0) != contains(want, i) {
-				t.Fatalf("ParetoRanks(%v)[%d] = %d, want rank 0 exactly for the front %v", pts, i, ranks[i], want)
+				t.Fatalf("ParetoRanks(%v)[%d] = %d, want rank 0 exactly for the front %v",
+					pts, i, ranks[i], want)
 			}
 			for j := range pts {
 				if Dominates(pts[j], pts[i], dirs) && ranks[j] >= ranks[i] {

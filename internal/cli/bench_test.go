@@ -24,7 +24,8 @@ func nb201Table(t *testing.T) string {
 			return p
 		}
 		if filepath.Dir(dir) == dir {
-			t.Skip("NAS-Bench-201 table not found: no shared/data/nasbench201/nb201.csv above the working directory")
+			t.Skip("NAS-Bench-201 table not found: " +
+				"no shared/data/nasbench201/nb201.csv above the working directory")
 		}
 		dir = filepath.Dir(dir)
 	}
@@ -51,7 +52,8 @@ func TestBenchNB201Usage(t *testing.T) {
 		{"unknown figure", []string{"--figure", "train"}, ExitUsage, `--figure "train"`},
 		{"bad custom eps", []string{"--methods", "custom", "--eps", "2"}, ExitUsage, "eps 2"},
 		{"negative custom eps", []string{"--methods", "custom", "--eps", "-0.5"}, ExitUsage, "eps -0.5"},
-		{"bad custom selection", []string{"--methods", "custom", "--selection", "nsga"}, ExitUsage, `selection "nsga"`},
+		{"bad custom selection", []string{"--methods", "custom", "--selection", "nsga"},
+			ExitUsage, `selection "nsga"`},
 		{"argument", []string{"extra"}, ExitUsage, "takes 0 argument"},
 		{"missing table", []string{"--data", "/nonexistent/nb201.csv"}, ExitNotFound, "not found"},
 	}
@@ -70,18 +72,22 @@ func TestBenchNB201(t *testing.T) {
 	data := nb201Table(t)
 
 	// The table: a header, then a line per dataset and budget.
-	code, stdout, stderr := runBench("--data", data, "--runs", "20", "--budgets", "30,60", "--datasets", "c10,in16")
+	code, stdout, stderr := runBench("--data", data, "--runs", "20", "--budgets", "30,60",
+		"--datasets", "c10,in16")
 	if code != ExitOK {
 		t.Fatalf("exit %d, stderr %s", code, stderr)
 	}
-	for _, want := range []string{"| dataset | evals | rea | rs | nascent |", "| CIFAR-10 | 30 |", "| ImageNet16-120 | 60 |"} {
+	for _, want := range []string{
+		"| dataset | evals | rea | rs | nascent |", "| CIFAR-10 | 30 |", "| ImageNet16-120 | 60 |",
+	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, stdout)
 		}
 	}
 
 	// JSON, multi-objective: every row has a ratio in (0, 1].
-	code, stdout, stderr = runBench("--data", data, "--runs", "10", "--budgets", "50", "--mo", "fpga", "--json")
+	code, stdout, stderr = runBench("--data", data, "--runs", "10", "--budgets", "50",
+		"--mo", "fpga", "--json")
 	if code != ExitOK {
 		t.Fatalf("--mo fpga --json: exit %d, stderr %s", code, stderr)
 	}
