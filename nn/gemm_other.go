@@ -19,3 +19,6 @@ func packTransposed(dst, b []float32, ldb, kb int) {
 func kernelCol(chunks int, a []float32, astride int, b, c []float32, ldc int, add bool) {
 	kernelColGo(chunks, a, astride, b, c, ldc, add)
 }
+
+// hasAVX512 is false: there is no assembly in this build.
+var hasAVX512 = false
