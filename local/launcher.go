@@ -115,7 +115,8 @@ func New(cfg Config) (*Launcher, error) {
 		cfg.Format = "yaml"
 	case "yaml", "json":
 	default:
-		return nil, fmt.Errorf("local: %w: candidate file format %q (want yaml or json)", nascent.ErrInvalid, cfg.Format)
+		return nil, fmt.Errorf("local: %w: candidate file format %q (want yaml or json)",
+			nascent.ErrInvalid, cfg.Format)
 	}
 	if cfg.Grace <= 0 {
 		cfg.Grace = DefaultGrace
@@ -278,10 +279,12 @@ func CheckPlaceholders(arg string) error {
 			known = known || p == name
 		}
 		if !known {
-			return fmt.Errorf("%w: unknown placeholder {%s} (known: {%s})", nascent.ErrInvalid, name, strings.Join(Placeholders, "}, {"))
+			return fmt.Errorf("%w: unknown placeholder {%s} (known: {%s})",
+				nascent.ErrInvalid, name, strings.Join(Placeholders, "}, {"))
 		}
 		if name == "overrides" && arg != "{overrides}" {
-			return fmt.Errorf("%w: {overrides} must be a whole argument, not part of %q", nascent.ErrInvalid, arg)
+			return fmt.Errorf("%w: {overrides} must be a whole argument, not part of %q",
+				nascent.ErrInvalid, arg)
 		}
 	}
 	return nil

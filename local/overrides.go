@@ -29,7 +29,8 @@ func Overrides(values map[string]any) ([]string, error) {
 func appendOverrides(out *[]string, prefix string, m map[string]any) error {
 	for _, k := range sortedKeys(m) {
 		if !hydraKey.MatchString(k) {
-			return fmt.Errorf("overrides: %w: key %q at %q cannot be written as a Hydra override", nascent.ErrInvalid, k, prefix)
+			return fmt.Errorf("overrides: %w: key %q at %q cannot be written as a Hydra override",
+				nascent.ErrInvalid, k, prefix)
 		}
 		path := k
 		if prefix != "" {
@@ -86,7 +87,8 @@ func hydraValue(v any, path string) (string, error) {
 		parts := make([]string, 0, len(x))
 		for _, k := range sortedKeys(x) {
 			if !hydraKey.MatchString(k) {
-				return "", fmt.Errorf("overrides: %w: key %q at %q cannot be written as a Hydra override", nascent.ErrInvalid, k, path)
+				return "", fmt.Errorf("overrides: %w: key %q at %q cannot be written as a Hydra override",
+					nascent.ErrInvalid, k, path)
 			}
 			s, err := hydraValue(x[k], path+"."+k)
 			if err != nil {

@@ -69,7 +69,8 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	}
 	latest := ms[len(ms)-1].version
 	if have > latest {
-		return fmt.Errorf("migrate: %w: database schema version %d is newer than this nascent knows (%d); use a newer nascent",
+		return fmt.Errorf("migrate: %w: database schema version %d is newer than this nascent "+
+			"knows (%d); use a newer nascent",
 			nascent.ErrConflict, have, latest)
 	}
 	for _, m := range ms {

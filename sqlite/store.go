@@ -246,7 +246,8 @@ func (s *Store) inLease(ctx context.Context, op, study, owner string, fn func(*s
 		return wrapErr(op, err)
 	}
 	if held != owner {
-		return fmt.Errorf("%s: study %q: %w: lease held by %q, not %q", op, study, nascent.ErrConflict, held, owner)
+		return fmt.Errorf("%s: study %q: %w: lease held by %q, not %q",
+			op, study, nascent.ErrConflict, held, owner)
 	}
 	if err := fn(tx); err != nil {
 		return wrapErr(op, err)

@@ -120,7 +120,8 @@ func (p *fileParser) storage(n *node) string {
 
 func (p *fileParser) optimizer(o *OptimizerConfig, n *node) {
 	if n.kind != mapKind {
-		p.errs.at(p.file, n, "optimizer: want a mapping such as {name: evolution, population_size: 100}, not %s", n.kind)
+		p.errs.at(p.file, n, "optimizer: want a mapping such as {name: evolution, population_size: 100}, not %s",
+			n.kind)
 		return
 	}
 	p.known(n, []string{"name", "population_size", "sample_size", "eps", "selection", "allow_duplicates"})
@@ -150,7 +151,8 @@ func (p *fileParser) optimizer(o *OptimizerConfig, n *node) {
 		o.AllowDuplicates = p.boolean(v)
 	}
 	if o.PopulationSize > 0 && o.SampleSize > o.PopulationSize {
-		p.errs.at(p.file, n, "sample_size %d is larger than population_size %d", o.SampleSize, o.PopulationSize)
+		p.errs.at(p.file, n, "sample_size %d is larger than population_size %d",
+			o.SampleSize, o.PopulationSize)
 	}
 }
 
@@ -169,7 +171,8 @@ func (p *fileParser) optimizerName(n *node) string {
 
 func (p *fileParser) objectives(n *node, fromBounds []nascent.Objective) []nascent.Objective {
 	if n.kind != seqKind || len(n.items) == 0 {
-		p.errs.at(p.file, n, "objectives: want a non-empty list such as [{name: val_error, direction: minimize}]")
+		p.errs.at(p.file, n, "objectives: want a non-empty list such as [{name: val_error, "+
+			"direction: minimize}]")
 		return nil
 	}
 	var out []nascent.Objective
@@ -251,7 +254,8 @@ func (p *fileParser) constraint(n *node) (nascent.Constraint, bool) {
 	case scalarKind:
 		fields := strings.Fields(p.str(n))
 		if len(fields) != 3 {
-			p.errs.at(p.file, n, "constraint %q: want \"metric op limit\" such as \"weights <= 20000\"", n.scalar)
+			p.errs.at(p.file, n, "constraint %q: want \"metric op limit\" such as \"weights <= 20000\"",
+				n.scalar)
 			return c, false
 		}
 		limit, err := strconv.ParseFloat(fields[2], 64)
@@ -325,11 +329,13 @@ func (p *fileParser) trial(t *TrialConfig, n *node) {
 
 func (p *fileParser) command(t *TrialConfig, n, parent *node) {
 	if n == nil {
-		p.errs.at(p.file, parent, "no command: give the trial command as a list, e.g. command: [python, train.py, \"{overrides}\"]")
+		p.errs.at(p.file, parent, "no command: give the trial command as a list, e.g. command: "+
+			"[python, train.py, \"{overrides}\"]")
 		return
 	}
 	if n.kind == scalarKind {
-		p.errs.at(p.file, n, "want a list of arguments (nascent runs no shell), e.g. [python, train.py, \"{overrides}\"]")
+		p.errs.at(p.file, n, "want a list of arguments (nascent runs no shell), e.g. [python, "+
+			"train.py, \"{overrides}\"]")
 		return
 	}
 	if n.kind != seqKind || len(n.items) == 0 {
@@ -502,7 +508,8 @@ func (p *fileParser) expand(n *node, s string) string {
 			name := s[i+2 : i+2+end]
 			val, ok := p.lookup(name)
 			if !ok {
-				p.errs.at(p.file, n, "environment variable %s is not set (it is used in %q); set it, e.g. %s=... nascent search %s",
+				p.errs.at(p.file, n, "environment variable %s is not set (it is used in %q); "+
+					"set it, e.g. %s=... nascent search %s",
 					name, s, name, p.file)
 			}
 			b.WriteString(val)

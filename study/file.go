@@ -280,7 +280,8 @@ func (p *fileParser) settings(f *File, m *node) {
 	if n := m.get("budget"); n != nil {
 		f.Budget = int(p.integer(n, 1, math.MaxInt32))
 	} else if f.Budget == 0 {
-		p.errs.add(p.file, m.line, m.col, m.path, "no budget: say how many trials to evaluate, e.g. budget: 100")
+		p.errs.add(p.file, m.line, m.col, m.path, "no budget: say how many trials to evaluate, "+
+			"e.g. budget: 100")
 	}
 	if n := m.get("parallel"); n != nil {
 		f.Parallel = int(p.integer(n, 1, 4096))
@@ -298,7 +299,8 @@ func (p *fileParser) settings(f *File, m *node) {
 		f.Objectives = p.objectives(n, f.Objectives)
 	}
 	if len(f.Objectives) == 0 {
-		p.errs.add(p.file, m.line, m.col, m.path, "no objectives: name at least one metric, e.g. objectives: [{name: val_error, direction: minimize}]")
+		p.errs.add(p.file, m.line, m.col, m.path, "no objectives: name at least one metric, "+
+			"e.g. objectives: [{name: val_error, direction: minimize}]")
 	}
 	if n := m.get("constraints"); n != nil {
 		f.Constraints = p.constraints(n)
@@ -306,14 +308,16 @@ func (p *fileParser) settings(f *File, m *node) {
 	if n := m.get("trial"); n != nil {
 		p.trial(&f.Trial, n)
 	} else {
-		p.errs.add(p.file, m.line, m.col, m.path, "no trial: say how to run a trial, e.g. trial: {command: [python, train.py, \"{overrides}\"]}")
+		p.errs.add(p.file, m.line, m.col, m.path, "no trial: say how to run a trial, e.g. "+
+			"trial: {command: [python, train.py, \"{overrides}\"]}")
 	}
 	if gpus := len(f.Trial.GPUs); gpus > 0 {
 		// One trial per GPU: as many as there are, unless told fewer.
 		if n := m.get("parallel"); n == nil {
 			f.Parallel = gpus
 		} else if f.Parallel > gpus {
-			p.errs.at(p.file, n, "parallel %d is more than the %d GPUs listed in trial.gpus; each trial gets one", f.Parallel, gpus)
+			p.errs.at(p.file, n, "parallel %d is more than the %d GPUs listed in trial.gpus; each trial gets one",
+				f.Parallel, gpus)
 		}
 	}
 	if n := m.get("base_config"); n != nil {
@@ -322,7 +326,8 @@ func (p *fileParser) settings(f *File, m *node) {
 	if n := m.get("space"); n != nil {
 		p.space(f, n)
 	} else if f.Space.Node == nil && f.Space.File == "" {
-		p.errs.add(p.file, m.line, m.col, m.path, "no space: give the search space inline (space: {...}) or as a file (space: space.yaml)")
+		p.errs.add(p.file, m.line, m.col, m.path, "no space: give the search space inline "+
+			"(space: {...}) or as a file (space: space.yaml)")
 	}
 }
 

@@ -51,7 +51,8 @@ func (p *fileParser) hannah(f *File, root, hydra *node) *node {
 
 	settings := root.get("nascent")
 	if settings == nil || settings.kind != mapKind {
-		p.errs.at(p.file, root, "a hannah config needs a top-level nascent mapping with at least the trial command, e.g. nascent: {trial: {command: [python, -m, hannah.train, \"{overrides}\"]}}")
+		p.errs.at(p.file, root, "a hannah config needs a top-level nascent mapping with at "+
+			"least the trial command, e.g. nascent: {trial: {command: [python, -m, hannah.train, \"{overrides}\"]}}")
 		return nil
 	}
 	return settings

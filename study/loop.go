@@ -153,7 +153,8 @@ func (r *run) reject(t *nascent.Trial, reason string, costs map[string]float64) 
 	r.observe(t)
 	r.streak++
 	if limit := r.maxRejections(); limit > 0 && r.streak >= limit {
-		return fmt.Errorf("study %q: %d candidates rejected in a row (last: %s): the space may be exhausted or the constraints too tight",
+		return fmt.Errorf("study %q: %d candidates rejected in a row (last: %s): the space may "+
+			"be exhausted or the constraints too tight",
 			r.c.Study.Name, r.streak, reason)
 	}
 	return nil

@@ -59,7 +59,8 @@ type result struct {
 
 func (c *Controller) newRun(ctx context.Context) (*run, error) {
 	if c.Budget <= 0 {
-		return nil, fmt.Errorf("study %q: %w: budget %d: want a positive number", c.Study.Name, nascent.ErrInvalid, c.Budget)
+		return nil, fmt.Errorf("study %q: %w: budget %d: want a positive number",
+			c.Study.Name, nascent.ErrInvalid, c.Budget)
 	}
 	r := &run{
 		c:         c,
@@ -119,7 +120,8 @@ func (r *run) checkStudy() error {
 		return nil
 	}
 	if !r.c.Force {
-		return fmt.Errorf("study %q: %w: its search space, objectives, constraints, optimizer or seed changed since it started (%s), "+
+		return fmt.Errorf("study %q: %w: its search space, objectives, constraints, optimizer "+
+			"or seed changed since it started (%s), "+
 			"so its trials would not be comparable; use a new study name, or --force to continue anyway",
 			r.c.Study.Name, nascent.ErrConflict, stored.Created.Local().Format(time.DateTime))
 	}
@@ -240,7 +242,8 @@ func (r *run) recover() error {
 	for i := range stored {
 		t := &stored[i]
 		if t.Number != len(r.trials) {
-			return fmt.Errorf("study %q: trial numbers skip from %d to %d: the store is damaged", r.c.Study.Name, len(r.trials)-1, t.Number)
+			return fmt.Errorf("study %q: trial numbers skip from %d to %d: the store is damaged",
+				r.c.Study.Name, len(r.trials)-1, t.Number)
 		}
 		r.trials = append(r.trials, t)
 		events = append(events, event{t.AskSeq, false, t})
@@ -288,7 +291,8 @@ func (r *run) replay(t *nascent.Trial, tell bool) error {
 		return fmt.Errorf("replay trial %d: %w", t.Number, err)
 	}
 	if p.Candidate.Hash != t.Candidate.Hash {
-		return fmt.Errorf("replay trial %d: %w: the optimizer proposed %s, the store holds %s; was the optimizer or the space changed?",
+		return fmt.Errorf("replay trial %d: %w: the optimizer proposed %s, the store holds %s; "+
+			"was the optimizer or the space changed?",
 			t.Number, nascent.ErrConflict, p.Candidate.Hash, t.Candidate.Hash)
 	}
 	t.Candidate.State = p.Candidate.State

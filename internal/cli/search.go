@@ -41,7 +41,8 @@ same command resumes the study later.`,
 			return runSearch(cmd.Context(), args[0], force, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
-	cmd.Flags().BoolVar(&force, "force", false, "continue a study whose space, objectives, optimizer or seed changed")
+	cmd.Flags().BoolVar(&force, "force", false, "continue a study whose space, objectives, "+
+		"optimizer or seed changed")
 	return cmd
 }
 
@@ -126,11 +127,13 @@ func runSearch(ctx context.Context, path string, force bool, stdout, stderr io.W
 	}
 	switch {
 	case errors.Is(err, context.Canceled):
-		return fmt.Errorf("%w: trials stopped and recorded as interrupted; run the same command to resume", errInterrupted)
+		return fmt.Errorf("%w: trials stopped and recorded as interrupted; run the same command to resume",
+			errInterrupted)
 	case err != nil:
 		return err
 	case sum.Drained:
-		return fmt.Errorf("%w: %d of %d trials done; run the same command to resume", errInterrupted, sum.Done, sum.Budget)
+		return fmt.Errorf("%w: %d of %d trials done; run the same command to resume",
+			errInterrupted, sum.Done, sum.Budget)
 	}
 	return nil
 }
@@ -159,7 +162,8 @@ func watchInterrupts(drain chan struct{}, stop func(), stderr io.Writer) func() 
 			}
 			n++
 			if n == 1 {
-				fmt.Fprintln(stderr, "\nnascent: interrupt: launching nothing new, waiting for running trials (Ctrl-C again stops them)")
+				fmt.Fprintln(stderr, "\nnascent: interrupt: launching nothing new, waiting for "+
+					"running trials (Ctrl-C again stops them)")
 				close(drain)
 				continue
 			}
@@ -300,7 +304,8 @@ func checkChanged(ctx context.Context, store nascent.Store, f *study.File, force
 			what = "its " + strings.Join(changes, ", ")
 		}
 	}
-	return fmt.Errorf("study %q: %w: %s changed since it started on %s, so old and new trials would not be comparable; "+
+	return fmt.Errorf("study %q: %w: %s changed since it started on %s, so old and new trials "+
+		"would not be comparable; "+
 		"give the study a new name, or pass --force to continue anyway",
 		f.Name, nascent.ErrConflict, what, stored.Created.Local().Format(time.DateTime))
 }

@@ -88,9 +88,11 @@ func printStatus(w io.Writer, s statusJSON) {
 	case s.Controller == "":
 		fmt.Fprintln(w, "running  no controller")
 	case time.Now().Before(*s.LeaseUntil):
-		fmt.Fprintf(w, "running  controller %s (lease until %s)\n", s.Controller, s.LeaseUntil.Local().Format(time.DateTime))
+		fmt.Fprintf(w, "running  controller %s (lease until %s)\n",
+			s.Controller, s.LeaseUntil.Local().Format(time.DateTime))
 	default:
-		fmt.Fprintf(w, "running  no controller (%s stopped renewing its lease at %s)\n", s.Controller, s.LeaseUntil.Local().Format(time.DateTime))
+		fmt.Fprintf(w, "running  no controller (%s stopped renewing its lease at %s)\n",
+			s.Controller, s.LeaseUntil.Local().Format(time.DateTime))
 	}
 	for _, st := range []nascent.TrialState{nascent.Completed, nascent.Failed, nascent.Pruned,
 		nascent.Rejected, nascent.Running, nascent.Queued, nascent.Interrupted} {
@@ -102,6 +104,7 @@ func printStatus(w io.Writer, s statusJSON) {
 		fmt.Fprintf(w, "best     %s = %s\n", name, formatMetric(v))
 	}
 	if s.Changed {
-		fmt.Fprintln(w, "warning  the study file's space, objectives, optimizer or seed differ from the stored study's; search will refuse without --force")
+		fmt.Fprintln(w, "warning  the study file's space, objectives, optimizer or seed differ "+
+			"from the stored study's; search will refuse without --force")
 	}
 }
