@@ -208,14 +208,15 @@ func (m *Model) Forward(x []float32, n int, train bool) *nn.Tensor {
 	if len(x) != n*c*l {
 		panic(fmt.Sprintf("kws model: %d features for %d examples", len(x), n))
 	}
-	// Examples arrive as [N][C][L]; the engine wants [C][N][L].
+	// Examples arrive as [N][C][L]; the engine wants [C][L][N].
 	if m.x == nil || cap(m.x.Data) < len(x) {
 		m.x = nn.NewTensor(c, n, l)
 	}
 	m.x.N, m.x.Data = n, m.x.Data[:len(x)]
 	for i := range n {
-		for ch := range c {
-			copy(m.x.Data[(ch*n+i)*l:(ch*n+i+1)*l], x[(i*c+ch)*l:(i*c+ch+1)*l])
+		src := x[i*c*l : (i+1)*c*l]
+		for j, v := range src {
+			m.x.Data[j*n+i] = v
 		}
 	}
 	return m.net.Forward(m.x, train)

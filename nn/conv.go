@@ -4,18 +4,17 @@ import "fmt"
 
 // Conv1d is a 1-D convolution without bias over the time axis:
 //
-//	y[o][n][t] = sum_{i,k} W[o][i][k] * x[i][n][t*Stride+k-Pad]
+//	y[o][t][n] = sum_{i,k} W[o][i][k] * x[i][t*Stride+k-Pad][n]
 //
 // with x taken as zero outside [0, L). The output length is
 // (L+2*Pad-Size)/Stride + 1. It runs as one matrix product per batch:
-// the input is unrolled into columns (im2col) of Cin*Size rows and N*Lout
-// columns, and W, seen as a Cout x Cin*Size matrix, multiplies it. The
+// the input is unrolled into columns (im2col) of Cin*Size rows and
+// Lout*N columns, and W, seen as a Cout x Cin*Size matrix, multiplies it. The
 // columns are written straight into the panel layout that the product
 // reads (see packedCol), and kept for the weight gradient; a 1-wide,
 // unstrided, unpadded convolution uses its input as the columns.
 //
-// Backward computes dW = dY col^T and dx = col2im(W^T dY), the latter a
-// few examples at a time.
+// Backward computes dW = dY col^T and dx = col2im(W^T dY).
 type Conv1d struct {
 	In, Out, Size, Stride, Pad int
 	// Weight holds W as [Out][In][Size].
@@ -29,6 +28,7 @@ type Conv1d struct {
 	col     []float32
 	packed  packedCol // the im2col matrix, in col
 	y, dx   *Tensor
+	dcol    []float32
 	dwt     []float32 // the weight gradient, transposed
 }
 
@@ -112,36 +112,27 @@ func (c *Conv1d) valid(k, l, lout int) (t0, t1 int) {
 	return min(t0, t1), t1
 }
 
-// col2im adds dcol, the columns of examples [n0, n1), back into dx: the
-// adjoint of im2col. It overwrites those examples of dx.
-func (c *Conv1d) col2im(dcol []float32, lout int, dx *Tensor, n0, n1 int) {
-	w := (n1 - n0) * lout
-	for i := 0; i < c.In; i++ {
-		for n := n0; n < n1; n++ {
-			zero(dx.Data[(i*dx.N+n)*dx.L : (i*dx.N+n+1)*dx.L])
-		}
-		for k := 0; k < c.Size; k++ {
-			row := dcol[(i*c.Size+k)*w : (i*c.Size+k+1)*w]
-			t0, t1 := c.valid(k, dx.L, lout)
-			if t0 >= t1 {
-				// Tap k sees only padding: on an input shorter than
-				// the padding, t0+off would be negative.
-				continue
-			}
-			off := k - c.Pad
-			for n := n0; n < n1; n++ {
-				dst := dx.Data[(i*dx.N+n)*dx.L : (i*dx.N+n+1)*dx.L]
-				src := row[(n-n0)*lout+t0 : (n-n0)*lout+t1]
-				if c.Stride == 1 {
-					addTo(dst[t0+off:t1+off], src)
-					continue
-				}
-				for t, g := range src {
-					dst[(t0+t)*c.Stride+off] += g
+// col2im writes into dx the adjoint of im2col applied to dcol:
+// dx[i][s][n] is the sum of dcol[i*Size+k][t*N+n] over the taps k and
+// output steps t with t*Stride+k-Pad = s. Each input channel gathers
+// from its own Size rows, so channels run in parallel, and every
+// addition is a whole row of N examples.
+func (c *Conv1d) col2im(dcol []float32, lout int, dx *Tensor) {
+	n, cols := dx.N, dx.N*lout
+	parallelFor(c.threads, c.In, 1, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			plane := dx.Data[i*dx.L*n : (i+1)*dx.L*n]
+			zero(plane)
+			for k := 0; k < c.Size; k++ {
+				row := dcol[(i*c.Size+k)*cols : (i*c.Size+k+1)*cols]
+				t0, t1 := c.valid(k, dx.L, lout)
+				for t := t0; t < t1; t++ {
+					s := t*c.Stride + k - c.Pad
+					addTo(plane[s*n:(s+1)*n], row[t*n:(t+1)*n])
 				}
 			}
 		}
-	}
+	})
 }
 
 // Backward adds dW = dY col^T into the weight gradient and returns
@@ -171,35 +162,14 @@ func (c *Conv1d) Backward(dy *Tensor) *Tensor {
 	return c.dx
 }
 
-// chunkValues is the size of the slice of W^T dY that inputGrad makes at
-// a time: 256 KiB, so that it stays in a core's cache. A variable so that
-// the tests can force several chunks on small shapes.
-var chunkValues = 1 << 16
-
-// inputGrad computes dx = col2im(W^T dY) a few examples at a time, so
-// that each slice of W^T dY is scattered into dx while still in cache.
-// Goroutines take disjoint examples, so their scatters never meet.
+// inputGrad computes dx = col2im(W^T dY).
 func (c *Conv1d) inputGrad(dy *Tensor, lout int, dx *Tensor) {
 	kdim := c.In * c.Size
 	cols := dx.N * lout
-	bufA := packPool.Get().(*[]float32)
-	defer packPool.Put(bufA)
-	pa := packAll(c.threads, true, kdim, c.Out, c.Weight.Data, kdim, bufA)
-	per := max(1, chunkValues/(kdim*lout)) // examples per chunk
-	chunks := (dx.N + per - 1) / per
-	parallelFor(c.threads, chunks, 1, func(lo, hi int) {
-		buf := packPool.Get().(*[]float32)
-		defer packPool.Put(buf)
-		*buf = grow(*buf, kdim*per*lout)
-		for ch := lo; ch < hi; ch++ {
-			n0, n1 := ch*per, min((ch+1)*per, dx.N)
-			w := (n1 - n0) * lout
-			dcol := (*buf)[:kdim*w]
-			gemmCols(kdim, c.Out, pa, denseB{dy.Data[n0*lout:], cols, false},
-				0, dcol, w, 0, w)
-			c.col2im(dcol, lout, dx, n0, n1)
-		}
-	})
+	c.dcol = grow(c.dcol, kdim*cols)
+	gemm(c.threads, true, false, kdim, cols, c.Out, c.Weight.Data, kdim,
+		dy.Data, cols, 0, c.dcol, cols)
+	c.col2im(c.dcol, lout, dx)
 }
 
 // grow returns s resliced to n elements, reallocated when too small.

@@ -2,9 +2,11 @@
 // convolutional networks: the layers that keyword-spotting models are made
 // of, their backward passes, AdamW and learning-rate schedules.
 //
-// Activations are [Tensor] values laid out channel-major, [C][N][L]
-// (channel, example, time), so that a convolution over a whole batch is a
-// single matrix product and batch norm reads each channel contiguously.
+// Activations are [Tensor] values laid out [C][L][N] (channel, time,
+// example), so that a convolution over a whole batch is a single matrix
+// product whose columns are the (time, example) pairs, the unrolled
+// columns of a time step are whole rows of the input, and batch norm
+// reads each channel contiguously.
 //
 // A [Layer] owns the buffers it returns: the tensor from Forward and the
 // one from Backward stay valid until the layer's next call, and callers

@@ -27,7 +27,7 @@ func Example() {
 			if labels[n] == 0 {
 				v = -v
 			}
-			x.Data[n*8+t] = v + 0.1*float32(r.NormFloat64())
+			x.Data[t*32+n] = v + 0.1*float32(r.NormFloat64()) // [C][L][N]
 		}
 	}
 	grad := nn.NewTensor(2, 32, 1)

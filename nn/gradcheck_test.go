@@ -121,7 +121,7 @@ func compare(t *testing.T, what string, got, want []float64) {
 	}
 }
 
-// refConv is a direct float64 convolution on [C][N][L] data.
+// refConv is a direct float64 convolution on [C][L][N] data.
 func refConv(x []float64, w []float64, in, out, n, l, size, stride, pad int) []float64 {
 	lout := ConvOutLen(l, size, stride, pad)
 	y := make([]float64, out*n*lout)
@@ -133,11 +133,11 @@ func refConv(x []float64, w []float64, in, out, n, l, size, stride, pad int) []f
 					for k := range size {
 						src := t*stride + k - pad
 						if src >= 0 && src < l {
-							s += w[(o*in+i)*size+k] * x[(i*n+b)*l+src]
+							s += w[(o*in+i)*size+k] * x[(i*l+src)*n+b]
 						}
 					}
 				}
-				y[(o*n+b)*lout+t] = s
+				y[(o*lout+t)*n+b] = s
 			}
 		}
 	}
@@ -145,10 +145,6 @@ func refConv(x []float64, w []float64, in, out, n, l, size, stride, pad int) []f
 }
 
 func TestConv1dGradients(t *testing.T) {
-	// Small chunks, so that the input gradient takes several on these
-	// small shapes.
-	defer func(v int) { chunkValues = v }(chunkValues)
-	chunkValues = 64
 
 	tests := []struct {
 		name                       string
@@ -171,6 +167,10 @@ func TestConv1dGradients(t *testing.T) {
 		// Whole 6 x 16 tiles of the weight gradient, and a partial one.
 		{"16 outputs", 2, 16, 9, 1, 4, 2, 20, 2},
 		{"17 outputs", 2, 17, 3, 2, 1, 2, 20, 1},
+		// Batches of 16 and 20: whole panels within one time step, and
+		// panels across two.
+		{"batch 16", 2, 3, 3, 2, 1, 16, 6, 2},
+		{"batch 20", 2, 3, 5, 1, 2, 20, 5, 1},
 		// More columns than one block of the inner dimension (256).
 		{"many columns", 1, 16, 3, 1, 1, 3, 100, 2},
 		// An input shorter than the padding: some taps see only padding
@@ -308,10 +308,12 @@ func TestGlobalAvgPoolGradients(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 12))
 	x := randTensor(r, 3, 2, 5)
 	checkGrads(t, &GlobalAvgPool{}, x, func(x []float64, _ [][]float64) []float64 {
-		y := make([]float64, 6)
-		for i := range y {
-			for _, v := range x[i*5 : (i+1)*5] {
-				y[i] += v / 5
+		y := make([]float64, 6) // [3][1][2]
+		for c := range 3 {
+			for n := range 2 {
+				for tt := range 5 {
+					y[c*2+n] += x[(c*5+tt)*2+n] / 5
+				}
 			}
 		}
 		return y
@@ -379,10 +381,11 @@ func TestResidualGradients(t *testing.T) {
 		checkGrads(t, res, x, func(x []float64, ps [][]float64) []float64 {
 			a := refConv(x, ps[0], 2, 3, 2, 6, 3, 1, 1)
 			b := refConv(x, ps[1], 2, 3, 2, 6, 3, 1, 0)
+			// Both are [3][L][2]; the sum keeps the first 4 steps.
 			y := make([]float64, 0, len(b))
-			for row := range 6 {
-				for t := range 4 {
-					v := a[row*6+t] + b[row*4+t]
+			for c := range 3 {
+				for t := range 4 * 2 {
+					v := a[c*6*2+t] + b[c*4*2+t]
 					if relu {
 						v = math.Max(v, 0)
 					}

@@ -1,7 +1,7 @@
 package nn
 
 // GlobalAvgPool averages each channel of each example over time:
-// y[c][n][0] = mean_t x[c][n][t].
+// y[c][0][n] = mean_t x[c][t][n].
 type GlobalAvgPool struct {
 	l     int
 	y, dx *Tensor
@@ -14,12 +14,16 @@ func (p *GlobalAvgPool) Params() []*Param { return nil }
 func (p *GlobalAvgPool) Forward(x *Tensor, train bool) *Tensor {
 	p.l = x.L
 	p.y = reshape(p.y, x.C, x.N, 1)
-	for r := range x.C * x.N {
-		var s float32
-		for _, v := range x.Data[r*x.L : (r+1)*x.L] {
-			s += v
+	n := x.N
+	for c := range x.C {
+		dst := p.y.Data[c*n : (c+1)*n]
+		zero(dst)
+		for t := range x.L {
+			addTo(dst, x.Data[(c*x.L+t)*n:(c*x.L+t+1)*n])
 		}
-		p.y.Data[r] = s / float32(x.L)
+		for i := range dst {
+			dst[i] /= float32(x.L)
+		}
 	}
 	return p.y
 }
@@ -28,11 +32,14 @@ func (p *GlobalAvgPool) Forward(x *Tensor, train bool) *Tensor {
 func (p *GlobalAvgPool) Backward(dy *Tensor) *Tensor {
 	mustShape("pool gradient", dy, p.y.C, p.y.N, 1)
 	p.dx = reshape(p.dx, dy.C, dy.N, p.l)
-	for r, g := range dy.Data {
-		g /= float32(p.l)
-		row := p.dx.Data[r*p.l : (r+1)*p.l]
-		for t := range row {
-			row[t] = g
+	n := dy.N
+	for c := range dy.C {
+		g := dy.Data[c*n : (c+1)*n]
+		for t := range p.l {
+			row := p.dx.Data[(c*p.l+t)*n : (c*p.l+t+1)*n]
+			for i, v := range g {
+				row[i] = v / float32(p.l)
+			}
 		}
 	}
 	return p.dx

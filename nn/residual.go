@@ -43,11 +43,13 @@ func (r *Residual) Forward(x *Tensor, train bool) *Tensor {
 	}
 	l := min(a.L, b.L)
 	r.sum = reshape(r.sum, a.C, a.N, l)
-	parallelFor(r.threads, a.C*a.N, elementGrain/l+1, func(lo, hi int) {
-		for row := lo; row < hi; row++ {
-			dst := r.sum.Data[row*l : (row+1)*l]
-			pa := a.Data[row*a.L : row*a.L+l]
-			pb := b.Data[row*b.L : row*b.L+l]
+	// Channel c's first l steps are a prefix of its plane in each path.
+	m := l * a.N
+	parallelFor(r.threads, a.C, elementGrain/m+1, func(lo, hi int) {
+		for c := lo; c < hi; c++ {
+			dst := r.sum.Data[c*m : (c+1)*m]
+			pa := a.Data[c*a.L*a.N : c*a.L*a.N+m]
+			pb := b.Data[c*b.L*b.N : c*b.L*b.N+m]
 			if r.ReLU {
 				for t := range dst {
 					dst[t] = max(pa[t]+pb[t], 0)
@@ -97,9 +99,10 @@ func padGrad(buf, dy *Tensor, l int) *Tensor {
 		return dy
 	}
 	buf = reshape(buf, dy.C, dy.N, l)
-	for row := range dy.C * dy.N {
-		dst := buf.Data[row*l : (row+1)*l]
-		n := copy(dst, dy.Data[row*dy.L:(row+1)*dy.L])
+	m, full := dy.L*dy.N, l*dy.N
+	for c := range dy.C {
+		dst := buf.Data[c*full : (c+1)*full]
+		n := copy(dst, dy.Data[c*m:(c+1)*m])
 		zero(dst[n:])
 	}
 	return buf

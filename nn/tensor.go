@@ -3,7 +3,8 @@ package nn
 import "fmt"
 
 // Tensor is a float32 activation of C channels, N examples and L time
-// steps. Element (c, n, t) is Data[(c*N+n)*L+t]. A matrix such as the
+// steps. Element (c, n, t) is Data[(c*L+t)*N+n]: channel-major, then
+// time, with the examples of a batch side by side. A matrix such as the
 // logits of a linear layer is a Tensor with L = 1.
 type Tensor struct {
 	C, N, L int
