@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/nascent-nas/nascent"
@@ -330,21 +329,6 @@ func expandPlaceholders(arg string, vars map[string]string) string {
 	scanPlaceholders(arg, func(lit string) { b.WriteString(lit) },
 		func(name string) { b.WriteString(vars[name]) })
 	return b.String()
-}
-
-// procAttr puts the trial in a process group of its own and, on Linux,
-// has the kernel kill it when the controller dies. The parent-death
-// signal fires when the OS thread that started the child exits; Go keeps
-// its threads for the life of the process unless a goroutine that locked
-// one exits, which nascent never does, so in effect it fires when the
-// controller process dies.
-//
-// TODO(local): the signal reaches the trial's main process only, not
-// children it started in its group, and there is no such signal on
-// macOS. Record each trial's process group in the store and kill what is
-// left of it when the study resumes.
-func procAttr() *syscall.SysProcAttr {
-	return &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 }
 
 // encode writes the candidate file's content.

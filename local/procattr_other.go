@@ -1,0 +1,13 @@
+//go:build unix && !linux
+
+package local
+
+import "syscall"
+
+// procAttr puts the trial in a process group of its own.
+//
+// TODO(local): outside Linux there is no parent-death signal, so a killed
+// controller leaves its trials running until they end.
+func procAttr() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{Setpgid: true}
+}
