@@ -83,20 +83,29 @@ func (b *BatchNorm) Forward(x *Tensor, train bool) *Tensor {
 			dst := b.y.Data[c*m : (c+1)*m]
 			// Fold the statistics into one scale and shift per channel.
 			scale, shift := g*inv, be-g*mean*inv
-			if train {
+			switch {
+			case train && b.ReLU:
 				xh := b.xhat.Data[c*m : (c+1)*m]
 				for j, v := range src {
-					xh[j] = (v - mean) * inv
+					h := (v - mean) * inv
+					xh[j] = h
+					dst[j] = max(g*h+be, 0)
 				}
-			}
-			if b.ReLU {
+			case train:
+				xh := b.xhat.Data[c*m : (c+1)*m]
+				for j, v := range src {
+					h := (v - mean) * inv
+					xh[j] = h
+					dst[j] = g*h + be
+				}
+			case b.ReLU:
 				for j, v := range src {
 					dst[j] = max(v*scale+shift, 0)
 				}
-				continue
-			}
-			for j, v := range src {
-				dst[j] = v*scale + shift
+			default:
+				for j, v := range src {
+					dst[j] = v*scale + shift
+				}
 			}
 		}
 	})
@@ -152,7 +161,7 @@ func (b *BatchNorm) Backward(dy *Tensor) *Tensor {
 				maskPositive(dst, g, b.y.Data[c*m:(c+1)*m])
 				g = dst
 			}
-			sb, sg := sum32(g), dot32(g, xh)
+			sb, sg := sumDot32(g, xh)
 			b.Beta.Grad[c] += float32(sb)
 			b.Gamma.Grad[c] += float32(sg)
 			k := b.Gamma.Data[c] * b.invStd[c] / float32(m)

@@ -443,8 +443,8 @@ func TestReductions(t *testing.T) {
 		if got := sum32(a); math.Abs(got-s) > tol {
 			t.Errorf("sum32(%d values) = %g, want %g", n, got, s)
 		}
-		if got := dot32(a, b); math.Abs(got-d) > tol {
-			t.Errorf("dot32(%d values) = %g, want %g", n, got, d)
+		if gs, gd := sumDot32(a, b); math.Abs(gs-s) > tol || math.Abs(gd-d) > tol {
+			t.Errorf("sumDot32(%d values) = %g, %g; want %g, %g", n, gs, gd, s, d)
 		}
 		if got := sumSqDev(a, float32(mu)); math.Abs(got-q) > tol {
 			t.Errorf("sumSqDev(%d values) = %g, want %g", n, got, q)

@@ -37,35 +37,6 @@ func sum32(s []float32) float64 {
 	return total
 }
 
-// dot32 returns the sum of a[i]*b[i]; b must be at least as long as a.
-func dot32(a, b []float32) float64 {
-	var total float64
-	b = b[:len(a)]
-	for len(a) > 0 {
-		n := min(len(a), sumBlock)
-		var l [8]float32
-		x, y := a[:n], b[:n]
-		for len(x) >= 8 {
-			u, v := (*[8]float32)(x), (*[8]float32)(y)
-			l[0] += u[0] * v[0]
-			l[1] += u[1] * v[1]
-			l[2] += u[2] * v[2]
-			l[3] += u[3] * v[3]
-			l[4] += u[4] * v[4]
-			l[5] += u[5] * v[5]
-			l[6] += u[6] * v[6]
-			l[7] += u[7] * v[7]
-			x, y = x[8:], y[8:]
-		}
-		for i, u := range x {
-			l[0] += u * y[i]
-		}
-		total += float64((l[0] + l[1]) + (l[2] + l[3]) + (l[4] + l[5]) + (l[6] + l[7]))
-		a, b = a[n:], b[n:]
-	}
-	return total
-}
-
 // sumSqDev returns the sum of (s[i]-mu)^2.
 func sumSqDev(s []float32, mu float32) float64 {
 	var total float64
@@ -129,4 +100,35 @@ func maskPositive(dst, g, y []float32) {
 		m := uint32((b | -b) >> 31)
 		dst[i] = math.Float32frombits(math.Float32bits(g[i]) & m)
 	}
+}
+
+// sumDot32 returns the sum of a and the sum of a[i]*b[i] in one pass; b
+// must be at least as long as a.
+func sumDot32(a, b []float32) (sum, dot float64) {
+	b = b[:len(a)]
+	for len(a) > 0 {
+		n := min(len(a), sumBlock)
+		var l, d [4]float32
+		x, y := a[:n], b[:n]
+		for len(x) >= 4 {
+			u, v := (*[4]float32)(x), (*[4]float32)(y)
+			l[0] += u[0]
+			l[1] += u[1]
+			l[2] += u[2]
+			l[3] += u[3]
+			d[0] += u[0] * v[0]
+			d[1] += u[1] * v[1]
+			d[2] += u[2] * v[2]
+			d[3] += u[3] * v[3]
+			x, y = x[4:], y[4:]
+		}
+		for i, u := range x {
+			l[0] += u
+			d[0] += u * y[i]
+		}
+		sum += float64((l[0] + l[1]) + (l[2] + l[3]))
+		dot += float64((d[0] + d[1]) + (d[2] + d[3]))
+		a, b = a[n:], b[n:]
+	}
+	return sum, dot
 }
