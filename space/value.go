@@ -373,8 +373,23 @@ func needsQuotes(s string) bool {
 			return true
 		}
 	}
-	return strings.ContainsAny(s, " ,:[]{}\"'#&*!|>%@`")
+	for i := 0; i < len(s); i++ {
+		if quoteBytes[s[i]] {
+			return true
+		}
+	}
+	return false
 }
+
+// quoteBytes marks the bytes that make a bare string run into its
+// neighbours. A table read beats strings.ContainsAny, which builds its
+// set on every call (added by the evo/bench engineer).
+var quoteBytes = func() (t [256]bool) {
+	for _, c := range []byte(" ,:[]{}\"'#&*!|>%@`") {
+		t[c] = true
+	}
+	return t
+}()
 
 // mayBeNumber reports whether strconv.ParseFloat could accept s: every
 // number it reads is an optional sign and then a digit, a point, or inf,
