@@ -263,7 +263,7 @@ func (p *progress) metrics(m map[string]float64) string {
 	var parts []string
 	for _, o := range p.f.Objectives {
 		if v, ok := m[o.Name]; ok {
-			parts = append(parts, fmt.Sprintf("%s=%.4g", o.Name, v))
+			parts = append(parts, o.Name+"="+formatMetric(v))
 		}
 	}
 	if len(parts) == 0 && len(m) > 0 {
@@ -273,7 +273,7 @@ func (p *progress) metrics(m map[string]float64) string {
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			parts = append(parts, fmt.Sprintf("%s=%.4g", k, m[k]))
+			parts = append(parts, k+"="+formatMetric(m[k]))
 		}
 	}
 	return strings.Join(parts, " ")
