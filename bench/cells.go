@@ -36,28 +36,38 @@ func ArchValues(a Arch) map[string]any {
 }
 
 // NB201 pairs the NAS-Bench-201 table with the cell space, so that a
-// candidate of the space is looked up by its values. It is safe for
+// candidate of the space is looked up by its hash. It is safe for
 // concurrent use.
 type NB201 struct {
 	Table *Table
 	Space nascent.Space
 
-	// rows maps an architecture's code (its operations read as a base-5
-	// number, edge 0->1 first) to its table row. An array indexed by a
-	// code computed from the candidate's six values costs a fraction of a
-	// map look-up by hash string, which took a sixth of a benchmark.
-	rows []int32
+	// slots is an open-addressing hash table from hashKey(candidate
+	// hash) to table row, with linear probing. Measured on the cell
+	// space, it is three times as fast as six look-ups in the
+	// candidate's values and five times as fast as a Go map keyed by the
+	// hash strings, whose look-ups took a sixth of a benchmark.
+	slots []slot
 }
 
-// NewNB201 checks that the table holds every cell once and that the space
-// decodes every architecture of the table to the values of ArchValues,
-// with distinct hashes (as CellSpace does), and indexes the rows.
+// slot is one entry of NB201.slots; key 0 marks an empty slot.
+type slot struct {
+	key uint64
+	row int32
+}
+
+// slotBits sizes the table at twice the number of cells.
+const slotBits = 15
+
+// NewNB201 checks that the space decodes every architecture of the table
+// to the values of ArchValues, with distinct hashes (as CellSpace does),
+// and indexes the rows by hash.
 func NewNB201(t *Table, s nascent.Space) (*NB201, error) {
-	b := &NB201{Table: t, Space: s, rows: make([]int32, archCount)}
-	for i := range b.rows {
-		b.rows[i] = -1
+	if len(t.Archs) > 1<<(slotBits-1) {
+		return nil, fmt.Errorf("nb201: %w: %d rows, want at most %d", nascent.ErrInvalid,
+			len(t.Archs), 1<<(slotBits-1))
 	}
-	hashes := make(map[string]Arch, len(t.Archs))
+	b := &NB201{Table: t, Space: s, slots: make([]slot, 1<<slotBits)}
 	for i, a := range t.Archs {
 		want := ArchValues(a)
 		c, err := s.Decode(want)
@@ -70,71 +80,54 @@ func NewNB201(t *Table, s nascent.Space) (*NB201, error) {
 					a, c.Values, want)
 			}
 		}
-		if other, dup := hashes[c.Hash]; dup {
-			return nil, fmt.Errorf("nb201: architectures %s and %s have the same hash %s",
-				other, a, c.Hash)
+		if j := b.find(c.Hash); j >= 0 {
+			// Equal hashes, or 64-bit keys of distinct hashes that
+			// collide (odds about 1e-11): either way, say so.
+			return nil, fmt.Errorf("nb201: architectures %s and %s: hash keys collide",
+				t.Archs[j], a)
 		}
-		hashes[c.Hash] = a
-		b.rows[a.code()] = int32(i)
-	}
-	for code, row := range b.rows {
-		if row < 0 {
-			return nil, fmt.Errorf("nb201: %w: the table lacks architecture %s",
-				nascent.ErrInvalid, fromCode(code))
-		}
+		b.insert(c.Hash, int32(i))
 	}
 	return b, nil
 }
 
-// archCount is the number of cells, 5^6.
-const archCount = 15625
-
-// code returns a read as a base-5 number, edge 0->1 the leading digit.
-func (a Arch) code() int {
-	c := 0
-	for _, op := range a {
-		c = c*len(Ops) + int(op)
+// hashKey is the 64-bit FNV-1a hash of a candidate hash, with the low bit
+// set so that no key is 0.
+func hashKey(h string) uint64 {
+	k := uint64(14695981039346656037)
+	for i := 0; i < len(h); i++ {
+		k = (k ^ uint64(h[i])) * 1099511628211
 	}
-	return c
+	return k | 1
 }
 
-func fromCode(c int) Arch {
-	var a Arch
-	for e := Edges - 1; e >= 0; e-- {
-		a[e] = uint8(c % len(Ops))
-		c /= len(Ops)
+func (b *NB201) insert(hash string, row int32) {
+	k := hashKey(hash)
+	mask := uint64(len(b.slots) - 1)
+	j := k & mask
+	for b.slots[j].key != 0 {
+		j = (j + 1) & mask
 	}
-	return a
+	b.slots[j] = slot{k, row}
+}
+
+// find returns the row of a hash, or -1.
+func (b *NB201) find(hash string) int {
+	k := hashKey(hash)
+	mask := uint64(len(b.slots) - 1)
+	for j := k & mask; b.slots[j].key != 0; j = (j + 1) & mask {
+		if b.slots[j].key == k {
+			return int(b.slots[j].row)
+		}
+	}
+	return -1
 }
 
 // Row returns the table row of a candidate of the cell space.
 func (b *NB201) Row(c nascent.Candidate) (int, error) {
-	// Six look-ups cost half of one pass over the map.
-	code := 0
-	for _, k := range edgeKeys {
-		op, _ := c.Values[k].(string)
-		i := opIndex(op)
-		if i < 0 {
-			return 0, fmt.Errorf("nb201: candidate %v is not a cell: %s = %v", c.Values, k, c.Values[k])
-		}
-		code = code*len(Ops) + i
+	i := b.find(c.Hash)
+	if i < 0 {
+		return 0, fmt.Errorf("nb201: candidate %v is not in the table", c.Values)
 	}
-	return int(b.rows[code]), nil
-}
-
-// opIndex returns the index of op in Ops, or -1.
-func opIndex(op string) int {
-	switch op {
-	case "none":
-		return 0
-	case "skip_connect":
-		return 1
-	case "nor_conv_1x1":
-		return 2
-	case "nor_conv_3x3":
-		return 3
-	case "avg_pool_3x3":
-		return 4
-	}
-	return -1
+	return i, nil
 }

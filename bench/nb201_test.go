@@ -117,19 +117,21 @@ func TestLoadTableMissing(t *testing.T) {
 	}
 }
 
-func TestOpIndex(t *testing.T) {
-	for i, op := range Ops {
-		if got := opIndex(op); got != i {
-			t.Errorf("opIndex(%q) = %d, want %d", op, got, i)
+// TestRow checks the look-up of every architecture through the space and
+// that a candidate from elsewhere is refused.
+func TestRow(t *testing.T) {
+	b := loadNB201(t)
+	for i, a := range b.Table.Archs {
+		c, err := b.Space.Decode(ArchValues(a))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := b.Row(c); got != i || err != nil {
+			t.Fatalf("Row(%s) = %d, %v; want %d", a, got, err, i)
 		}
 	}
-	if got := opIndex("conv"); got != -1 {
-		t.Errorf("opIndex(%q) = %d, want -1", "conv", got)
-	}
-	for code := range archCount {
-		if got := fromCode(code).code(); got != code {
-			t.Fatalf("fromCode(%d).code() = %d", code, got)
-		}
+	if _, err := b.Row(nascent.Candidate{Hash: "elsewhere"}); err == nil {
+		t.Error("Row of a candidate from another space: no error")
 	}
 }
 
