@@ -83,6 +83,12 @@ type Trial struct {
 	// Worker names who ran the last attempt, e.g. "host:pid".
 	Worker string
 
+	// Handle is the evaluator's name for the last attempt while it runs,
+	// such as "host:pgid" for a local process group: what a resumed study
+	// needs to stop an attempt that a dead controller left behind. Empty
+	// when the evaluator gives none.
+	Handle string
+
 	// ExitCode is the process exit status of the last attempt, -1 when it
 	// did not exit normally (signal, timeout) or never ran.
 	ExitCode int
@@ -124,6 +130,10 @@ type Job struct {
 	// Report, when not nil, receives intermediate reports as they come.
 	// It is called from one goroutine at a time and must not block long.
 	Report func(Report)
+
+	// Started, when not nil, receives the attempt's handle (see
+	// Trial.Handle) once it runs. It must not block long.
+	Started func(handle string)
 }
 
 // Outcome is how an attempt ended.
@@ -147,6 +157,15 @@ type Outcome struct {
 // Interrupted. Evaluate is safe for concurrent use.
 type Evaluator interface {
 	Evaluate(ctx context.Context, job Job) Outcome
+}
+
+// Reaper is an Evaluator that can stop an attempt it started in an
+// earlier process, given the attempt's handle. A controller that resumes
+// a study calls Reap for every attempt the dead controller left running,
+// before it runs the trial again. Reap returns nil when nothing of the
+// attempt is left.
+type Reaper interface {
+	Reap(ctx context.Context, job Job, handle string) error
 }
 
 // CostModel computes cost metrics (weights, MACs, memory) from a candidate

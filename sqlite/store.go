@@ -60,9 +60,9 @@ func (s *Store) init(ctx context.Context) error {
 	var err error
 	s.save, err = s.db.PrepareContext(ctx, `INSERT OR REPLACE INTO trials
 		(study, number, state, candidate, hash, parent, mutation, metrics,
-		 attempt, worker, exit_code, reason, ask_seq, tell_seq,
+		 attempt, worker, handle, exit_code, reason, ask_seq, tell_seq,
 		 queued, started, finished)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	return wrapErr("prepare", err)
 }
 

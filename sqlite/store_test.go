@@ -2,7 +2,9 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -38,7 +40,7 @@ func TestPragmas(t *testing.T) {
 		{"synchronous", "1"}, // NORMAL
 		{"foreign_keys", "1"},
 		{"busy_timeout", "30000"},
-		{"user_version", "1"},
+		{"user_version", "2"},
 	}
 	for _, tt := range tests {
 		var got string
@@ -95,5 +97,37 @@ func TestOpenUnwritablePath(t *testing.T) {
 	_, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "no", "such", "dir", "x.db"))
 	if err == nil {
 		t.Error("Open(missing directory) = nil, want an error")
+	}
+}
+
+// TestMigrateFromVersion1 opens a database written by the first schema:
+// it is brought to the current one and its trials read back.
+func TestMigrateFromVersion1(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v1.db")
+	v1, err := os.ReadFile(filepath.Join("migrations", "0001_init.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range []string{string(v1), "PRAGMA user_version = 1",
+		`INSERT INTO studies (name, config, fingerprint, seed, created) VALUES ('old', x'', 'f', 1, 0)`,
+		`INSERT INTO trials VALUES ('old', 0, 'completed', '{"x":1}', 'h', -1, '', '{"loss":0.5}',
+			1, 'host:1', 0, '', 0, 1, 0, 0, 0)`,
+	} {
+		if _, err := db.Exec(stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	db.Close()
+
+	s := open(t, path)
+	var version int
+	s.DB().QueryRow("PRAGMA user_version").Scan(&version)
+	trials, err := s.Trials(context.Background(), "old")
+	if err != nil || version != 2 || len(trials) != 1 || trials[0].Metrics["loss"] != 0.5 || trials[0].Handle != "" {
+		t.Errorf("after migrating: version %d, trials %+v, %v; want version 2 and the old trial", version, trials, err)
 	}
 }

@@ -27,7 +27,7 @@ func trialArgs(study string, t nascent.Trial) ([]any, error) {
 		metrics = string(m)
 	}
 	return []any{study, t.Number, string(t.State), string(cand), t.Candidate.Hash,
-		t.Parent, t.Mutation, metrics, t.Attempt, t.Worker, t.ExitCode, t.Reason,
+		t.Parent, t.Mutation, metrics, t.Attempt, t.Worker, t.Handle, t.ExitCode, t.Reason,
 		t.AskSeq, t.TellSeq, nanos(t.Queued), nanos(t.Started), nanos(t.Finished)}, nil
 }
 
@@ -37,7 +37,7 @@ func (s *Store) Trials(ctx context.Context, study string) ([]nascent.Trial, erro
 		return nil, err
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT number, state, candidate, hash,
-		parent, mutation, metrics, attempt, worker, exit_code, reason,
+		parent, mutation, metrics, attempt, worker, handle, exit_code, reason,
 		ask_seq, tell_seq, queued, started, finished
 		FROM trials WHERE study = ? ORDER BY number`, study)
 	if err != nil {
@@ -61,7 +61,7 @@ func scanTrial(rows *sql.Rows) (nascent.Trial, error) {
 	var metrics sql.NullString
 	var queued, started, finished int64
 	err := rows.Scan(&t.Number, &state, &cand, &t.Candidate.Hash, &t.Parent,
-		&t.Mutation, &metrics, &t.Attempt, &t.Worker, &t.ExitCode, &t.Reason,
+		&t.Mutation, &metrics, &t.Attempt, &t.Worker, &t.Handle, &t.ExitCode, &t.Reason,
 		&t.AskSeq, &t.TellSeq, &queued, &started, &finished)
 	if err != nil {
 		return t, err

@@ -206,6 +206,7 @@ func sampleTrial(n int) nascent.Trial {
 		Metrics:  map[string]float64{"loss": 0.125, "weights": 18000, "neg": -1e-9},
 		Attempt:  2,
 		Worker:   "host:42",
+		Handle:   "host:4242",
 		ExitCode: 0,
 		Reason:   "attempt 1: exit status 1",
 		AskSeq:   int64(2 * n),
