@@ -91,10 +91,14 @@ type Config struct {
 // Launcher runs trials as local processes. It is safe for concurrent use.
 type Launcher struct {
 	cfg  Config
+	host string
 	gpus chan string
 }
 
-var _ nascent.Evaluator = (*Launcher)(nil)
+var (
+	_ nascent.Evaluator = (*Launcher)(nil)
+	_ nascent.Reaper    = (*Launcher)(nil)
+)
 
 // New checks cfg, fills in its defaults and returns a launcher.
 func New(cfg Config) (*Launcher, error) {
@@ -130,14 +134,14 @@ func New(cfg Config) (*Launcher, error) {
 		}
 		cfg.Nascent = exe
 	}
+	host, _ := os.Hostname()
 	if cfg.Worker == "" {
-		host, _ := os.Hostname()
 		cfg.Worker = host + ":" + strconv.Itoa(os.Getpid())
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	l := &Launcher{cfg: cfg}
+	l := &Launcher{cfg: cfg, host: host}
 	if len(cfg.GPUs) > 0 {
 		l.gpus = make(chan string, len(cfg.GPUs))
 		for _, g := range cfg.GPUs {

@@ -11,3 +11,10 @@ import "syscall"
 func procAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Setpgid: true}
 }
+
+// groupRuns reports false: without /proc there is no portable way to
+// read another process's environment.
+//
+// TODO(local): use sysctl(KERN_PROC) on the BSDs and macOS, so that Reap
+// works there too.
+func groupRuns(pgid int, env string) bool { return false }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -37,6 +38,9 @@ func (l *Launcher) run(ctx context.Context, job nascent.Job, cmd *exec.Cmd, f tr
 		return failed(-1, "start %s: %v", cmd.Path, err)
 	}
 	pgid := cmd.Process.Pid
+	if job.Started != nil {
+		job.Started(l.host + ":" + strconv.Itoa(pgid))
+	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	var timeout <-chan time.Time
