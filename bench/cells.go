@@ -91,11 +91,12 @@ func NewNB201(t *Table, s nascent.Space) (*NB201, error) {
 	return b, nil
 }
 
-// hashKey is the 64-bit FNV-1a hash of a candidate hash, with the low bit
-// set so that no key is 0.
+// hashKey is the 64-bit FNV-1a hash of the first 16 bytes of a candidate
+// hash (64 bits of a hex SHA-256 are plenty for 15,625 cells, and
+// NewNB201 checks), with the low bit set so that no key is 0.
 func hashKey(h string) uint64 {
 	k := uint64(14695981039346656037)
-	for i := 0; i < len(h); i++ {
+	for i := 0; i < len(h) && i < 16; i++ {
 		k = (k ^ uint64(h[i])) * 1099511628211
 	}
 	return k | 1
