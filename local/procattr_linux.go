@@ -16,9 +16,8 @@ import (
 // one exits, which nascent never does, so in effect it fires when the
 // controller process dies.
 //
-// TODO(local): the signal reaches the trial's main process only, not
-// children it started in its group. Record each trial's process group in
-// the store and kill what is left of it when the study resumes.
+// The signal reaches the trial's main process only, not children it
+// started in its group; Reap kills those when the study resumes.
 func procAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 }

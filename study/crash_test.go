@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -213,4 +214,56 @@ func TestCrashReplaysSameCandidates(t *testing.T) {
 func countDirs(dir string) int {
 	entries, _ := os.ReadDir(dir)
 	return len(entries)
+}
+
+// TestResumeReapsLeftovers kills a controller whose trial is a wrapper
+// that started a child: the kernel kills the wrapper with the controller,
+// the child lives on, and the resumed study kills it before running the
+// trial again.
+func TestResumeReapsLeftovers(t *testing.T) {
+	if _, err := os.Stat("/proc/self/environ"); err != nil {
+		t.Skip("no /proc")
+	}
+	dir := t.TempDir()
+	a := controllerArgs{DB: filepath.Join(dir, "s.db"), Trials: filepath.Join(dir, "trials"),
+		Budget: 1, Parallel: 1, Mode: "wrapper"}
+	cmd, stderr := startController(t, a)
+	pidFile := filepath.Join(study.TrialDir(a.Trials, 0), "child.pid")
+	deadline := time.Now().Add(20 * time.Second)
+	var child int
+	for child == 0 {
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("the trial's child never started\n%s", stderr)
+		}
+		data, _ := os.ReadFile(pidFile)
+		child, _ = strconv.Atoi(string(data))
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond) // let the handle be committed
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	defer syscall.Kill(child, syscall.SIGKILL)
+	if !running(child) {
+		t.Fatal("the child died with the controller; nothing left to reap")
+	}
+
+	cmd, stderr = startController(t, a)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("resumed controller: %v\n%s", err, stderr)
+	}
+	if running(child) {
+		t.Errorf("child %d of the killed controller's trial still runs after resume", child)
+	}
+	checkStudy(t, a)
+}
+
+// running reports whether pid is a live process, not a zombie.
+func running(pid int) bool {
+	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return false
+	}
+	i := strings.LastIndexByte(string(stat), ')')
+	return i < 0 || i+2 >= len(stat) || stat[i+2] != 'Z'
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 	"syscall"
@@ -31,6 +32,12 @@ func TestMain(m *testing.M) {
 		os.Exit(fakeTrial(os.Args[1:]))
 	case "controller":
 		os.Exit(controllerMain(os.Args[1:]))
+	case "sleeper":
+		// A child a trial's wrapper started; it outlives a killed
+		// controller unless reaped.
+		os.WriteFile(os.Getenv("NASCENT_TRIAL_DIR")+"/child.pid", []byte(strconv.Itoa(os.Getpid())), 0o644)
+		time.Sleep(time.Hour)
+		os.Exit(0)
 	}
 	os.Exit(m.Run())
 }
@@ -98,6 +105,10 @@ type controllerArgs struct {
 	Parallel   int
 	Seed       uint64
 	SleepMS    int
+
+	// Mode, when set, makes every trial's candidate {"mode": Mode}
+	// (see misbehave), proposed by a listOptimizer.
+	Mode string
 }
 
 // controllerMain runs a study as the arguments (one JSON object) say. It
@@ -119,6 +130,9 @@ func controllerMain(args []string) int {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
+	}
+	if a.Mode != "" {
+		ctl.Optimizer = &listOptimizer{values: []map[string]any{{"mode": a.Mode, "x": 0.5, "n": int64(1)}}}
 	}
 	if _, err := ctl.Run(ctx, nil); err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -197,6 +211,17 @@ func misbehave(mode string) (code int, done bool) {
 		line := []byte(strings.Repeat("y", 1023) + "\n")
 		for i := 0; i < 4<<10; i++ {
 			os.Stdout.Write(line)
+		}
+	case "wrapper":
+		// Like a shell script that runs the trainer and waits for it.
+		// A second run, after the reaping, just reports.
+		if _, err := os.Stat(os.Getenv("NASCENT_TRIAL_DIR") + "/child.pid"); err == nil {
+			return 0, false
+		}
+		cmd := exec.Command(os.Args[0])
+		cmd.Env = append(os.Environ(), roleEnv+"=sleeper")
+		if err := cmd.Run(); err != nil {
+			return 5, true
 		}
 	case "flaky":
 		if os.Getenv("NASCENT_ATTEMPT") == "1" {

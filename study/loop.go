@@ -46,6 +46,8 @@ func (r *run) loop(drain <-chan struct{}) error {
 			if err := r.finish(res); err != nil {
 				fail(err)
 			}
+		case h := <-r.handles:
+			r.setHandle(h)
 		case <-flushNow:
 			if err := r.flush(); err != nil {
 				fail(err)
@@ -70,6 +72,7 @@ func (r *run) fill() error {
 		if len(r.pending) > 0 {
 			t := r.trials[r.pending[0]]
 			r.pending = r.pending[1:]
+			r.reap(t)
 			if err := r.start(t); err != nil {
 				return err
 			}
@@ -174,18 +177,58 @@ func (r *run) start(t *nascent.Trial) error {
 		return err
 	}
 	r.running[t.Number] = t
-	job := nascent.Job{
-		Study:     r.c.Study.Name,
-		Trial:     t.Number,
-		Attempt:   t.Attempt,
-		Candidate: t.Candidate,
-		Dir:       TrialDir(r.c.TrialsDir, t.Number),
-		Report:    r.reporter(),
+	job := r.job(t)
+	job.Report = r.reporter()
+	job.Started = func(h string) {
+		// A handle that finds the queue full is dropped: it only
+		// matters if this controller dies, and the loop drains the
+		// queue all the time.
+		select {
+		case r.handles <- handle{job.Trial, job.Attempt, h}:
+		default:
+		}
 	}
 	go func() {
 		r.results <- result{job.Trial, r.c.Evaluator.Evaluate(r.ctx, job)}
 	}()
 	return nil
+}
+
+// job returns the job of t's current attempt.
+func (r *run) job(t *nascent.Trial) nascent.Job {
+	return nascent.Job{
+		Study:     r.c.Study.Name,
+		Trial:     t.Number,
+		Attempt:   t.Attempt,
+		Candidate: t.Candidate,
+		Dir:       TrialDir(r.c.TrialsDir, t.Number),
+	}
+}
+
+// setHandle stores the handle of a running attempt. A handle that comes
+// after its attempt ended is stale and dropped.
+func (r *run) setHandle(h handle) {
+	t, ok := r.running[h.trial]
+	if !ok || t.Attempt != h.attempt {
+		return
+	}
+	t.Handle = h.handle
+	if err := r.save(t); err != nil {
+		r.log.Warn("store handle", "trial", t.Number, "err", err)
+	}
+}
+
+// reap stops what is left of an attempt that a dead controller ran,
+// before the trial runs again, if the evaluator can.
+func (r *run) reap(t *nascent.Trial) {
+	reaper, ok := r.c.Evaluator.(nascent.Reaper)
+	if t.Handle == "" || !ok {
+		return
+	}
+	if err := reaper.Reap(r.ctx, r.job(t), t.Handle); err != nil {
+		r.log.Warn("stop what a dead controller left of a trial", "trial", t.Number, "err", err)
+	}
+	t.Handle = ""
 }
 
 // reporter returns the function that stores a trial's reports. Reports
@@ -211,6 +254,7 @@ func (r *run) finish(res result) error {
 	t := r.running[res.trial]
 	delete(r.running, res.trial)
 	out := res.out
+	t.Handle = "" // the attempt is over, and the evaluator cleaned up
 	notes := earlierNotes(t)
 	t.ExitCode, t.Reason = out.ExitCode, withNotes(out.Reason, notes)
 	now := time.Now().UTC()

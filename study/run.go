@@ -18,7 +18,7 @@ import (
 )
 
 // run is the state of one Controller.Run. Only the goroutine of Run
-// touches it, except results, which evaluations send to.
+// touches it, except results and handles, which evaluations send to.
 type run struct {
 	c      *Controller
 	log    *slog.Logger
@@ -37,6 +37,7 @@ type run struct {
 	dirtySince time.Time
 	running    map[int]*nascent.Trial
 	results    chan result
+	handles    chan handle // attempts' handles, from evaluations
 	nextSeq    int64
 	draining   bool
 	streak     int // rejections in a row
@@ -55,6 +56,12 @@ type run struct {
 type result struct {
 	trial int
 	out   nascent.Outcome
+}
+
+// handle is an attempt's handle on its way to the loop, to be stored.
+type handle struct {
+	trial, attempt int
+	handle         string
 }
 
 func (c *Controller) newRun(ctx context.Context) (*run, error) {
@@ -89,6 +96,7 @@ func (c *Controller) newRun(ctx context.Context) (*run, error) {
 		r.owner = host + ":" + strconv.Itoa(os.Getpid()) + ":" + nonce()
 	}
 	r.results = make(chan result, c.parallel())
+	r.handles = make(chan handle, 2*c.parallel())
 
 	// Create the study if it is new, hold its lease, and make sure it is
 	// the same study as stored.
