@@ -23,7 +23,9 @@ func CellSpace() (*space.Space, error) {
 
 // edgeKeys are the keys of the cell space, one per edge in Arch order;
 // "edge_I_J" is the edge from node I to node J.
-var edgeKeys = [Edges]string{"edge_0_1", "edge_0_2", "edge_1_2", "edge_0_3", "edge_1_3", "edge_2_3"}
+var edgeKeys = [Edges]string{
+	"edge_0_1", "edge_0_2", "edge_1_2", "edge_0_3", "edge_1_3", "edge_2_3",
+}
 
 // ArchValues returns the canonical values of a in the cell space: one
 // operation name per edge key.
@@ -43,10 +45,10 @@ type NB201 struct {
 	Space nascent.Space
 
 	// slots is an open-addressing hash table from hashKey(candidate
-	// hash) to table row, with linear probing. Measured on the cell
-	// space, it is three times as fast as six look-ups in the
-	// candidate's values and five times as fast as a Go map keyed by the
-	// hash strings, whose look-ups took a sixth of a benchmark.
+	// hash) to table row, with linear probing. Over 4,096 candidates it
+	// took 2.5 times less time than six look-ups in each candidate's
+	// values; a Go map keyed by the hash strings had cost a sixth of a
+	// whole benchmark.
 	slots []slot
 }
 
