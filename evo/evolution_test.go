@@ -331,3 +331,27 @@ func TestConfigErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestHugeTrialNumber checks that a trial number far beyond the others is
+// handled like any other.
+func TestHugeTrialNumber(t *testing.T) {
+	evo, err := New(bits{n: 8}, Config{Objectives: maxAcc}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const far = 1 << 40
+	p, err := evo.Ask(far)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := nascent.Result{Trial: far, Candidate: p.Candidate, Metrics: map[string]float64{"acc": 1}}
+	if err := evo.Tell(res); err != nil {
+		t.Fatalf("Tell(%d) = %v", far, err)
+	}
+	if err := evo.Tell(res); !errors.Is(err, nascent.ErrConflict) {
+		t.Errorf("Tell(%d) twice: error %v, want ErrConflict", far, err)
+	}
+	if len(evo.told) > 0 {
+		t.Errorf("a far trial grew the dense slice to %d", len(evo.told))
+	}
+}

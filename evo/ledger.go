@@ -23,8 +23,11 @@ type ledger struct {
 	// beats a map.
 	pending []inflight
 
-	// told[t] reports that trial t's result was told.
-	told []bool
+	// told[t] reports that trial t's result was told, for t below
+	// denseTrials; toldFar holds larger trial numbers, so that a stray
+	// huge number cannot make the slice huge.
+	told    []bool
+	toldFar map[int]bool
 }
 
 // inflight is a proposed trial awaiting its result.
@@ -107,7 +110,27 @@ func (l *ledger) pendingAt(trial int) int {
 }
 
 func (l *ledger) isTold(trial int) bool {
+	if trial >= denseTrials {
+		return l.toldFar[trial]
+	}
 	return trial < len(l.told) && l.told[trial]
+}
+
+// denseTrials bounds the trial numbers kept in ledger.told.
+const denseTrials = 1 << 20
+
+func (l *ledger) markTold(trial int) {
+	if trial >= denseTrials {
+		if l.toldFar == nil {
+			l.toldFar = make(map[int]bool)
+		}
+		l.toldFar[trial] = true
+		return
+	}
+	for len(l.told) <= trial {
+		l.told = append(l.told, false)
+	}
+	l.told[trial] = true
 }
 
 // tell records r as told and returns its candidate, decoded when it came
@@ -128,10 +151,7 @@ func (l *ledger) tell(r nascent.Result) (nascent.Candidate, error) {
 	}
 
 	// Record it.
-	for len(l.told) <= r.Trial {
-		l.told = append(l.told, false)
-	}
-	l.told[r.Trial] = true
+	l.markTold(r.Trial)
 	if i := l.pendingAt(r.Trial); i >= 0 {
 		l.pending = append(l.pending[:i], l.pending[i+1:]...)
 	}
