@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"sync"
 	"syscall"
 	"time"
 
@@ -32,7 +33,11 @@ func (l *Launcher) run(ctx context.Context, job nascent.Job, cmd *exec.Cmd, f tr
 	cmd.Stderr = stderr
 	cmd.WaitDelay = waitDelay
 
-	// Start, then wait for the end, a timeout or an interrupt.
+	// Start, then wait for the end. A timeout or an interrupt stops the
+	// group from a timer's goroutine; the wait itself stays in this one,
+	// so that a trial's end reaches the controller in as few goroutine
+	// hand-offs as possible (each costs a scheduler slice on a loaded
+	// machine).
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		return failed(-1, "start %s: %v", cmd.Path, err)
@@ -41,56 +46,88 @@ func (l *Launcher) run(ctx context.Context, job nascent.Job, cmd *exec.Cmd, f tr
 	if job.Started != nil {
 		job.Started(l.host + ":" + strconv.Itoa(pgid))
 	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	var timeout <-chan time.Time
+	st := &stopper{pgid: pgid, grace: l.cfg.Grace}
 	if l.cfg.Timeout > 0 {
-		t := time.NewTimer(l.cfg.Timeout)
-		defer t.Stop()
-		timeout = t.C
+		timeout := time.AfterFunc(l.cfg.Timeout, func() {
+			st.stop(fmt.Sprintf("timeout after %s", l.cfg.Timeout), false)
+		})
+		defer timeout.Stop()
 	}
-	var stopped string
-	select {
-	case <-done:
-	case <-timeout:
-		stopped = fmt.Sprintf("timeout after %s: %s", l.cfg.Timeout, l.stop(pgid, done))
-	case <-ctx.Done():
-		stopped = "interrupted: " + l.stop(pgid, done)
-	}
+	unwatch := context.AfterFunc(ctx, func() { st.stop("interrupted", true) })
+	_ = cmd.Wait() // the exit status is in cmd.ProcessState
+	unwatch()
+	stopped, byUser := st.end()
 
 	// Whatever the trial left behind in its group dies with it.
 	_ = syscall.Kill(-pgid, syscall.SIGKILL)
 	reports.flush()
 	l.cfg.Logger.Debug("trial ended", "study", job.Study, "trial", job.Trial,
 		"attempt", job.Attempt, "seconds", time.Since(start).Seconds())
-	return l.outcome(cmd.ProcessState, stopped, ctx.Err() != nil, f, stdout, stderr)
+	return l.outcome(cmd.ProcessState, stopped, byUser, f, stdout, stderr)
 }
 
-// stop ends a process group: SIGTERM, then SIGKILL if it has not exited
-// after the grace period. It waits for the main process and says how it
-// ended.
-func (l *Launcher) stop(pgid int, done <-chan error) string {
-	_ = syscall.Kill(-pgid, syscall.SIGTERM)
-	grace := time.NewTimer(l.cfg.Grace)
-	defer grace.Stop()
-	select {
-	case <-done:
-		return "terminated by SIGTERM"
-	case <-grace.C:
+// stopper ends a process group on request: SIGTERM at once, SIGKILL if
+// it still runs after the grace period. It remembers why and how. It is
+// safe for concurrent use.
+type stopper struct {
+	mu          sync.Mutex
+	pgid        int
+	grace       time.Duration
+	why         string // empty until stop is called
+	interrupted bool
+	killed      bool
+	ended       bool
+	kill        *time.Timer
+}
+
+// stop starts stopping the group, unless it is being stopped already or
+// has ended.
+func (s *stopper) stop(why string, interrupted bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.why != "" || s.ended {
+		return
 	}
-	_ = syscall.Kill(-pgid, syscall.SIGKILL)
-	<-done
-	return fmt.Sprintf("killed by SIGKILL after %s grace", l.cfg.Grace)
+	s.why, s.interrupted = why, interrupted
+	_ = syscall.Kill(-s.pgid, syscall.SIGTERM)
+	s.kill = time.AfterFunc(s.grace, func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if !s.ended {
+			s.killed = true
+			_ = syscall.Kill(-s.pgid, syscall.SIGKILL)
+		}
+	})
+}
+
+// end records that the main process was reaped, so that no late signal
+// goes out, and says how the attempt was stopped: "" when it was not.
+func (s *stopper) end() (stopped string, interrupted bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ended = true
+	if s.kill != nil {
+		s.kill.Stop()
+	}
+	if s.why == "" {
+		return "", false
+	}
+	how := "terminated by SIGTERM"
+	if s.killed {
+		how = fmt.Sprintf("killed by SIGKILL after %s grace", s.grace)
+	}
+	return s.why + ": " + how, s.interrupted
 }
 
 // outcome classifies an ended attempt and reads its metrics.
-func (l *Launcher) outcome(ps *os.ProcessState, stopped string, cancelled bool, f trialFiles, stdout, stderr *capped) nascent.Outcome {
+func (l *Launcher) outcome(ps *os.ProcessState, stopped string, wasInterrupted bool, f trialFiles,
+	stdout, stderr *capped) nascent.Outcome {
 	code := -1
 	if ps != nil && ps.Exited() {
 		code = ps.ExitCode()
 	}
 	switch {
-	case stopped != "" && cancelled:
+	case stopped != "" && wasInterrupted:
 		return nascent.Outcome{State: nascent.Interrupted, ExitCode: code, Reason: stopped}
 	case stopped != "":
 		return failed(code, "%s", stopped)
