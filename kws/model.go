@@ -200,7 +200,7 @@ func (m *Model) restore(s [][]float32) {
 // SetThreads spreads the work of each layer over n goroutines.
 func (m *Model) SetThreads(n int) { nn.SetThreads(m.net, n) }
 
-// Forward returns the logits, of shape [NumClasses][n][1], for n examples
+// Forward returns the logits (NumClasses channels, L = 1) for n examples
 // whose features x are laid out as in [Split].X. The result is valid until
 // the next call. train selects batch statistics and dropout.
 func (m *Model) Forward(x []float32, n int, train bool) *nn.Tensor {

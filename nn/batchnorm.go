@@ -63,7 +63,7 @@ func (b *BatchNorm) Params() []*Param { return []*Param{b.Gamma, b.Beta} }
 
 func (b *BatchNorm) setThreads(n int) { b.threads = n }
 
-// Forward normalises x, of shape [Channels][N][L].
+// Forward normalises x, which has Channels channels.
 func (b *BatchNorm) Forward(x *Tensor, train bool) *Tensor {
 	if x.C != b.Channels {
 		panic(fmt.Sprintf("nn: %s: input %v, want %d channels",

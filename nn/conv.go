@@ -69,7 +69,7 @@ func (c *Conv1d) direct() bool {
 	return c.Size == 1 && c.Stride == 1 && c.Pad == 0
 }
 
-// Forward convolves x, of shape [In][N][L].
+// Forward convolves x, which has In channels.
 func (c *Conv1d) Forward(x *Tensor, train bool) *Tensor {
 	if x.C != c.In {
 		panic(fmt.Sprintf("nn: %s: input %v, want %d channels",

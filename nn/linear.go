@@ -2,7 +2,7 @@ package nn
 
 import "fmt"
 
-// Linear is a fully connected layer on [In][N][1] tensors:
+// Linear is a fully connected layer on tensors with In channels and L = 1:
 // y[o][n] = sum_i W[o][i] x[i][n] (+ b[o] when it has a bias).
 type Linear struct {
 	In, Out int
@@ -36,7 +36,7 @@ func (l *Linear) Params() []*Param {
 
 func (l *Linear) setThreads(n int) { l.threads = n }
 
-// Forward maps x, of shape [In][N][1], to [Out][N][1].
+// Forward maps x (In channels, L = 1) to Out channels.
 func (l *Linear) Forward(x *Tensor, train bool) *Tensor {
 	if x.C != l.In || x.L != 1 {
 		panic(fmt.Sprintf("nn: %s: input %v, want [C=%d L=1]",

@@ -9,8 +9,8 @@ import (
 // -log softmax(logits[:, n])[labels[n]], the gradient of that mean with
 // respect to the logits (softmax minus one-hot, divided by N), and the
 // number of examples whose largest logit is at their label. logits has
-// shape [classes][N][1]; grad, when not nil, receives the gradient and
-// must have the same shape. It panics on a label out of range.
+// one channel per class and L = 1; grad, when not nil, receives the
+// gradient and must have the same shape. It panics on a label out of range.
 func SoftmaxCrossEntropy(logits *Tensor, labels []int, grad *Tensor) (loss float64, correct int) {
 	k, n := logits.C, logits.N
 	if logits.L != 1 || len(labels) != n {

@@ -10,7 +10,7 @@ type GlobalAvgPool struct {
 // Params returns nil: pooling has no parameters.
 func (p *GlobalAvgPool) Params() []*Param { return nil }
 
-// Forward returns a tensor of shape [C][N][1].
+// Forward returns a tensor with C channels, N examples and L = 1.
 func (p *GlobalAvgPool) Forward(x *Tensor, train bool) *Tensor {
 	p.l = x.L
 	p.y = reshape(p.y, x.C, x.N, 1)
