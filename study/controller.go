@@ -49,9 +49,9 @@ type Controller struct {
 	// Objectives name the metrics reported as best so far.
 	Objectives []nascent.Objective
 
-	// Budget is the number of evaluated trials (completed, failed or
-	// pruned) the study ends with; rejected and interrupted trials do not
-	// count. It must be positive.
+	// Budget is the number of completed (or pruned) trials the study
+	// ends with; failed, rejected and interrupted trials do not count.
+	// It must be positive.
 	Budget int
 
 	// Parallel is the number of trials evaluated at once; zero means 1.

@@ -284,7 +284,9 @@ func (r *run) finish(res result) error {
 		if err := r.tell(t); err != nil {
 			return err
 		}
-		r.done++
+		if spendsBudget(t.State) {
+			r.done++
+		}
 		r.finishedHere++
 		r.improve(t)
 	}

@@ -312,7 +312,9 @@ func (r *run) replay(t *nascent.Trial, tell bool) error {
 func (r *run) count(t *nascent.Trial) {
 	switch {
 	case t.State.Evaluated():
-		r.done++
+		if spendsBudget(t.State) {
+			r.done++
+		}
 		if t.State == nascent.Failed {
 			r.failed++
 		}
@@ -437,4 +439,13 @@ func (r *run) observe(t *nascent.Trial) {
 	if r.c.Observer != nil {
 		r.c.Observer.Ended(*t, r.progress())
 	}
+}
+
+// spendsBudget reports whether a trial that ended in state s counts
+// toward the budget. The budget counts trials that gave a result:
+// completed ones, and pruned ones once something prunes. A failed trial
+// does not count, so that a study ends with as many results as asked
+// for; max_failures stops a study whose trials keep failing.
+func spendsBudget(s nascent.TrialState) bool {
+	return s == nascent.Completed || s == nascent.Pruned
 }

@@ -103,4 +103,3 @@ func randomDataset(classes, n int) *kws.Dataset {
 	}
 	return ds
 }
-
