@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"text/tabwriter"
@@ -19,6 +20,7 @@ import (
 
 func newBestCmd() *cobra.Command {
 	var asJSON bool
+	var extra []string
 	cmd := &cobra.Command{
 		Use:   "best STUDY.yaml",
 		Short: "Show the best trial per objective and the Pareto set",
@@ -27,10 +29,12 @@ func newBestCmd() *cobra.Command {
 			if asJSON {
 				return writeBestJSON(cmd.OutOrStdout(), f, trials)
 			}
-			printBest(cmd.OutOrStdout(), f, trials)
+			printBest(cmd.OutOrStdout(), f, trials, extra...)
 			return nil
 		}),
 	}
+	cmd.Flags().StringSliceVar(&extra, "metrics", nil,
+		"more metrics to show in the Pareto table, e.g. test_error,macs (they choose nothing)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "write JSON: {best: {objective: trial}, pareto: [trial]}")
 	return cmd
 }
@@ -96,7 +100,7 @@ func paretoSet(f *study.File, done []nascent.Trial) []nascent.Trial {
 }
 
 // printBest writes the best trial per objective and the Pareto set.
-func printBest(w io.Writer, f *study.File, trials []nascent.Trial) {
+func printBest(w io.Writer, f *study.File, trials []nascent.Trial, extra ...string) {
 	done := completed(f, trials)
 	if len(done) == 0 {
 		fmt.Fprintf(w, "study %s: no completed trial yet\n", f.Name)
@@ -116,6 +120,11 @@ func printBest(w io.Writer, f *study.File, trials []nascent.Trial) {
 	front := paretoSet(f, done)
 	fmt.Fprintf(w, "\nPareto set (%d trials):\n", len(front))
 	cols := metricColumns(f, front)
+	for _, e := range extra {
+		if !slices.Contains(cols, e) {
+			cols = append(cols, e)
+		}
+	}
 	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprint(tw, "trial\t")
 	for _, c := range cols {
