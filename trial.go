@@ -178,6 +178,18 @@ type CostModel interface {
 	Cost(c Candidate) (map[string]float64, error)
 }
 
+// Identifier is an optional interface of a CostModel that knows when
+// different candidates describe the same thing to evaluate, such as one
+// network reached through equivalent settings (a residual block without
+// a skip path is a plain chain). The controller rejects a candidate whose
+// identity a trial that ran already has, as it rejects one with the same
+// hash, so that no budget goes to evaluating the same network twice.
+type Identifier interface {
+	// Identity returns a string equal for candidates that evaluate alike
+	// and different otherwise.
+	Identity(c Candidate) (string, error)
+}
+
 // EncodeValues writes a candidate's canonical values as JSON that
 // DecodeValues reads back with the same Go types: mapping keys sorted,
 // integers as integers, and every float64 with a decimal point or an

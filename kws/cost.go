@@ -1,6 +1,12 @@
 package kws
 
-import "github.com/nascent-nas/nascent"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+
+	"github.com/nascent-nas/nascent"
+)
 
 // Cost metric names, as trials report them.
 const (
@@ -62,6 +68,25 @@ func (m CostModel) Cost(c nascent.Candidate) (map[string]float64, error) {
 		n = 10
 	}
 	return Cost(c.Values, n)
+}
+
+var _ nascent.Identifier = CostModel{}
+
+// Identity returns a digest of the network that c's values build and of
+// its dropout: candidates that differ only in settings the network does
+// not depend on (the parallel flag in a forward block, the branch of a
+// block without a skip path) have the same identity, and train alike.
+func (m CostModel) Identity(c nascent.Candidate) (string, error) {
+	spec, err := ParseSpec(c.Values)
+	if err != nil {
+		return "", err
+	}
+	plan, err := planSpec(spec)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(fmt.Appendf(nil, "%v|dropout %v", plan, spec.DropoutProb))
+	return hex.EncodeToString(sum[:16]), nil
 }
 
 // count returns the trainable values and the MACs of the network.

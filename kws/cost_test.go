@@ -57,3 +57,49 @@ func TestCostErrors(t *testing.T) {
 		t.Errorf("Cost(0 channels) error = %v, want ErrInvalid", err)
 	}
 }
+
+func TestIdentity(t *testing.T) {
+	conv := func(parallel bool) map[string]any {
+		return map[string]any{"size": int64(3), "padding": true, "batchnorm": true,
+			"activation": "relu", "parallel": parallel}
+	}
+	net := func(branch string, parallel bool, ch int64, dropout float64) map[string]any {
+		return map[string]any{
+			"dropout_prob": dropout,
+			"major_blocks": []any{map[string]any{
+				"output_channels": ch, "stride": int64(1), "branch": branch,
+				"minor_blocks": []any{conv(false), conv(parallel)},
+			}},
+		}
+	}
+	id := func(v map[string]any) string {
+		t.Helper()
+		s, err := CostModel{}.Identity(nascent.Candidate{Values: v})
+		if err != nil {
+			t.Fatalf("Identity: %v", err)
+		}
+		return s
+	}
+	base := id(net("forward", false, 8, 0.1))
+	tests := []struct {
+		name   string
+		values map[string]any
+		same   bool
+	}{
+		{"parallel flag in a forward block", net("forward", true, 8, 0.1), true},
+		{"residual block without a skip path", net("residual", false, 8, 0.1), true},
+		{"residual block with a skip path", net("residual", true, 8, 0.1), false},
+		{"other width", net("forward", false, 12, 0.1), false},
+		{"other dropout", net("forward", false, 8, 0.2), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := id(tt.values) == base; got != tt.same {
+				t.Errorf("same identity = %v, want %v", got, tt.same)
+			}
+		})
+	}
+	if _, err := (CostModel{}).Identity(nascent.Candidate{Values: map[string]any{"major_blocks": "x"}}); err == nil {
+		t.Error("Identity of a non-network = nil error, want one")
+	}
+}

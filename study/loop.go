@@ -115,6 +115,7 @@ func (r *run) next() error {
 	}
 	if reason == "" {
 		r.streak = 0
+		r.remember(t)
 		return r.start(t)
 	}
 	return r.reject(t, reason, costs)
@@ -127,6 +128,9 @@ func (r *run) check(t *nascent.Trial) (string, map[string]float64) {
 	}
 	if r.c.Cost == nil {
 		return "", nil
+	}
+	if first, dup := r.ids[r.identity(t)]; dup {
+		return fmt.Sprintf("evaluates as trial %d does (same network)", first), nil
 	}
 	costs, err := r.c.Cost.Cost(t.Candidate)
 	if err != nil {

@@ -30,6 +30,7 @@ type run struct {
 
 	trials   []*nascent.Trial // by number
 	hashes   map[string]int   // candidate hash -> first trial with it
+	ids      map[string]int   // identity (nascent.Identifier) -> first trial that ran
 	pending  []int            // asked trials to (re-)run, in order
 	dirty    []int            // trials to write at the next flush, in order
 	dirtySet map[int]bool
@@ -76,6 +77,7 @@ func (c *Controller) newRun(ctx context.Context) (*run, error) {
 		owner:     c.Owner,
 		worker:    c.Worker,
 		hashes:    map[string]int{},
+		ids:       map[string]int{},
 		dirtySet:  map[int]bool{},
 		running:   map[int]*nascent.Trial{},
 		best:      map[string]float64{},
@@ -310,6 +312,9 @@ func (r *run) replay(t *nascent.Trial, tell bool) error {
 // count adds a loaded trial to the tallies and the queue of trials to
 // run again.
 func (r *run) count(t *nascent.Trial) {
+	if t.State != nascent.Rejected {
+		r.remember(t)
+	}
 	switch {
 	case t.State.Evaluated():
 		if spendsBudget(t.State) {
@@ -448,4 +453,27 @@ func (r *run) observe(t *nascent.Trial) {
 // for; max_failures stops a study whose trials keep failing.
 func spendsBudget(s nascent.TrialState) bool {
 	return s == nascent.Completed || s == nascent.Pruned
+}
+
+// identity returns the cost model's identity of t's candidate, or "" when
+// the cost model has none or cannot tell.
+func (r *run) identity(t *nascent.Trial) string {
+	idr, ok := r.c.Cost.(nascent.Identifier)
+	if !ok {
+		return ""
+	}
+	id, err := idr.Identity(t.Candidate)
+	if err != nil {
+		return ""
+	}
+	return id
+}
+
+// remember records the identity of a trial that runs or ran.
+func (r *run) remember(t *nascent.Trial) {
+	if id := r.identity(t); id != "" {
+		if _, seen := r.ids[id]; !seen {
+			r.ids[id] = t.Number
+		}
+	}
 }
