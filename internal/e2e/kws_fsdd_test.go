@@ -271,7 +271,7 @@ func smallStudy(t *testing.T, root, dir string, budget int) string {
 	}
 	s := string(raw)
 	for old, repl := range map[string]string{
-		"budget: 100":         fmt.Sprintf("budget: %d", budget),
+		"budget: 200":         fmt.Sprintf("budget: %d", budget),
 		`--epochs, "30"`:      `--epochs, "1"`,
 		"population_size: 20": "population_size: 4",
 		"sample_size: 5":      "sample_size: 2",
