@@ -91,6 +91,7 @@ func Front(w io.Writer, format, title string, x, y Axis, pts []Point) error {
 func History(w io.Writer, format, title string, y Axis, pts []Point) error {
 	x := Axis{Label: "trial number"}
 	p := newPlot(title, x, y)
+	p.X.Tick.Marker = linearTicks{}
 
 	sorted := append([]Point(nil), pts...)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Trial < sorted[j].Trial })
@@ -148,10 +149,14 @@ func newPlot(title string, x, y Axis) *plot.Plot {
 	if x.Log {
 		p.X.Scale = plot.LogScale{}
 		p.X.Tick.Marker = logTicks{}
+	} else {
+		p.X.Tick.Marker = linearTicks{}
 	}
 	if y.Log {
 		p.Y.Scale = plot.LogScale{}
 		p.Y.Tick.Marker = logTicks{}
+	} else {
+		p.Y.Tick.Marker = linearTicks{}
 	}
 	p.Add(plotter.NewGrid())
 	p.Legend.Top = true
@@ -266,6 +271,38 @@ func (logTicks) Ticks(min, max float64) []plot.Tick {
 				t.Label = strconv.FormatFloat(v, 'g', -1, 64)
 			}
 			ticks = append(ticks, t)
+		}
+	}
+	return ticks
+}
+
+// linearTicks labels a linear axis at 1, 2 or 5 times a power of ten,
+// about five labels in all, written without needless decimals (gonum's
+// default labels a count of trials "250.00").
+type linearTicks struct{}
+
+func (linearTicks) Ticks(min, max float64) []plot.Tick {
+	if !(max > min) || math.IsInf(max-min, 0) {
+		return nil
+	}
+	raw := (max - min) / 5
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	step := mag
+	for _, m := range []float64{2, 5, 10} {
+		if step >= raw {
+			break
+		}
+		step = m * mag
+	}
+	var ticks []plot.Tick
+	for v := math.Ceil(min/step) * step; v <= max+step*1e-9; v += step {
+		if math.Abs(v) < step*1e-9 {
+			v = 0
+		}
+		ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'g', 6, 64)})
+		// Minor ticks halfway.
+		if h := v + step/2; h <= max {
+			ticks = append(ticks, plot.Tick{Value: h})
 		}
 	}
 	return ticks

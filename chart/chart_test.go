@@ -131,3 +131,28 @@ func countColor(img image.Image, c color.RGBA) int {
 	}
 	return n
 }
+
+func TestLinearTicks(t *testing.T) {
+	tests := []struct {
+		name     string
+		min, max float64
+		want     []string
+	}{
+		{"trials", 0, 250, []string{"0", "50", "100", "150", "200", "250"}},
+		{"fractions", 0, 0.8, []string{"0", "0.2", "0.4", "0.6", "0.8"}},
+		{"negative", -3, 3, []string{"-2", "0", "2"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, tk := range (linearTicks{}).Ticks(tt.min, tt.max) {
+				if tk.Label != "" {
+					got = append(got, tk.Label)
+				}
+			}
+			if strings.Join(got, " ") != strings.Join(tt.want, " ") {
+				t.Errorf("labels(%v, %v) = %v, want %v", tt.min, tt.max, got, tt.want)
+			}
+		})
+	}
+}

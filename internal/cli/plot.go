@@ -32,8 +32,8 @@ func newPlotCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "plot STUDY.yaml",
 		Short: "Draw the Pareto front and the search history as PNG and SVG",
-		Long: `Draw the study's pictures into a folder (by default NAME.plots next to the
-study file): front.png and front.svg, the first two objectives with every
+		Long: `Draw the study's pictures into a folder (by default FILE.plots next to the
+study file FILE.yaml): front.png and front.svg, the first two objectives with every
 completed trial as a ring and the Pareto front as a staircase of filled
 triangles; history-OBJECTIVE.png and .svg, each objective against trial
 number with the best value so far.`,
@@ -45,7 +45,10 @@ number with the best value so far.`,
 			}
 			defer st.Close()
 			if out == "" {
-				out = filepath.Join(filepath.Dir(f.Path), f.Name+".plots")
+				// Named after the file, like the database and the trial
+				// folders beside it, so that studies never share one.
+				stem := strings.TrimSuffix(filepath.Base(f.Path), filepath.Ext(f.Path))
+				out = filepath.Join(filepath.Dir(f.Path), stem+".plots")
 			}
 			paths, err := drawStudy(out, f, trials)
 			for _, p := range paths {
@@ -54,7 +57,7 @@ number with the best value so far.`,
 			return err
 		},
 	}
-	cmd.Flags().StringVarP(&out, "out", "o", "", "folder for the pictures (default NAME.plots next to the study file)")
+	cmd.Flags().StringVarP(&out, "out", "o", "", "folder for the pictures (default FILE.plots next to FILE.yaml)")
 	return cmd
 }
 
@@ -124,21 +127,30 @@ func drawStudy(dir string, f *study.File, trials []nascent.Trial) ([]string, err
 // and puts it on a log scale when its positive values span more than a
 // factor of 20, as weights and MACs of a search space usually do.
 func axisFor(o nascent.Objective, trials []nascent.Trial) chart.Axis {
-	label := o.Name
+	a := chart.Axis{Maximize: o.Direction == nascent.Maximize, Log: spansDecades(o.Name, trials)}
+	a.Label = o.Name
 	if u, ok := metricUnits[o.Name]; ok {
-		label += ", " + u
+		a.Label += ", " + u
 	}
-	a := chart.Axis{Label: fmt.Sprintf("%s (%s)", label, o.Direction), Maximize: o.Direction == nascent.Maximize}
+	if a.Log {
+		a.Label += ", log scale"
+	}
+	a.Label += fmt.Sprintf(" (%s)", o.Direction)
+	return a
+}
+
+// spansDecades reports whether a metric's values are all positive and
+// span more than a factor of 20.
+func spansDecades(name string, trials []nascent.Trial) bool {
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, t := range trials {
-		v := t.Metrics[o.Name]
+		v := t.Metrics[name]
 		if v <= 0 || math.IsInf(v, 0) || math.IsNaN(v) {
-			return a
+			return false
 		}
 		lo, hi = math.Min(lo, v), math.Max(hi, v)
 	}
-	a.Log = hi/lo > 20
-	return a
+	return hi/lo > 20
 }
 
 // writeFileWith writes a file through a temporary one renamed into place,
