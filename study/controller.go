@@ -62,7 +62,10 @@ type Controller struct {
 	Retries int
 
 	// TrialsDir holds one directory per trial, named by its number with
-	// six digits (000042).
+	// six digits (000042). It belongs to the study: Run writes the
+	// study's name into its MarkerName file and refuses a folder marked
+	// for another study. Empty means the evaluator decides where trials
+	// go, and nothing is checked.
 	TrialsDir string
 
 	// Owner names this controller in the study's lease; empty means
@@ -163,6 +166,13 @@ func (c *Controller) Run(ctx context.Context, drain <-chan struct{}) (Summary, e
 	if err := r.recover(); err != nil {
 		return Summary{}, err
 	}
+	if c.TrialsDir != "" {
+		if err := claimTrialsDir(c.TrialsDir, c.Study.Name, len(r.trials)); err != nil {
+			return Summary{}, err
+		}
+	}
+	r.log.Info("running", "budget", c.Budget, "done", r.done, "parallel", c.parallel(),
+		"trials", c.TrialsDir)
 	err = r.loop(drain)
 	sum := Summary{Progress: r.progress(), Drained: r.draining && r.done < c.Budget}
 	if err == nil && r.ctx.Err() != nil {

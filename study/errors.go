@@ -78,3 +78,18 @@ func (es Errors) err() error {
 	}
 	return es
 }
+
+// conflictError is a refusal that reads as a sentence of its own and
+// wraps nascent.ErrConflict, so that the CLI exits with its conflict
+// status without the message ending in ": conflict".
+type conflictError struct{ msg string }
+
+func (e *conflictError) Error() string { return e.msg }
+
+// Unwrap returns nascent.ErrConflict.
+func (e *conflictError) Unwrap() error { return nascent.ErrConflict }
+
+// conflictf returns a conflictError with a formatted message.
+func conflictf(format string, args ...any) error {
+	return &conflictError{msg: fmt.Sprintf(format, args...)}
+}

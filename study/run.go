@@ -130,10 +130,12 @@ func (r *run) checkStudy() error {
 		return nil
 	}
 	if !r.c.Force {
-		return fmt.Errorf("study %q: %w: its search space, objectives, constraints, optimizer "+
-			"or seed changed since it started (%s), "+
-			"so its trials would not be comparable; use a new study name, or --force to continue anyway",
-			r.c.Study.Name, nascent.ErrConflict, stored.Created.Local().Format(time.DateTime))
+		return conflictf("study %q: its search space, objectives, constraints, optimizer "+
+			"or seed changed since it started (%s), so its trials would not be comparable; "+
+			"copy the study file under a new name (a study's database and trials folder are "+
+			"named after its file), changing name:, storage: and trials_dir: too if it sets "+
+			"them, or pass --force to continue anyway",
+			r.c.Study.Name, stored.Created.Local().Format(time.DateTime))
 	}
 	r.log.Warn("continuing a changed study, as forced")
 	upd := stored
@@ -167,9 +169,9 @@ func (r *run) acquire() error {
 		held, err = r.c.Store.Acquire(r.ctx, name, r.owner, held.Owner, ttl)
 	}
 	if errors.Is(err, nascent.ErrConflict) {
-		return fmt.Errorf("study %q is run by another controller (%s, lease until %s): "+
-			"stop it first, or if it died on another machine wait until its lease expires: %w",
-			name, held.Owner, held.Expires.Local().Format(time.DateTime), nascent.ErrConflict)
+		return conflictf("study %q is run by another controller (%s, lease until %s); "+
+			"stop it first, or if it died on another machine, wait until its lease expires",
+			name, held.Owner, held.Expires.Local().Format(time.DateTime))
 	}
 	return err
 }

@@ -116,7 +116,6 @@ func runSearch(ctx context.Context, path string, force bool, stdout, stderr io.W
 		Logger:        logger,
 		Observer:      obs,
 	}
-	logger.Info("search", "study", f.Name, "storage", f.Storage, "budget", f.Budget, "parallel", f.Parallel)
 	sum, err := ctl.Run(ctx, drain)
 	obs.finish()
 
@@ -306,6 +305,8 @@ func checkChanged(ctx context.Context, store nascent.Store, f *study.File, force
 	}
 	return fmt.Errorf("study %q: %w: %s changed since it started on %s, so old and new trials "+
 		"would not be comparable; "+
-		"give the study a new name, or pass --force to continue anyway",
+		"copy the study file under a new name (a study's database and trials folder are "+
+		"named after its file), changing name:, storage: and trials_dir: too if it sets "+
+		"them, or pass --force to continue anyway",
 		f.Name, nascent.ErrConflict, what, stored.Created.Local().Format(time.DateTime))
 }
