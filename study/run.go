@@ -164,7 +164,7 @@ func nonce() string {
 func (r *run) acquire() error {
 	name, ttl := r.c.Study.Name, r.c.leaseTTL()
 	held, err := r.c.Store.Acquire(r.ctx, name, r.owner, "", ttl)
-	if errors.Is(err, nascent.ErrConflict) && ownerDead(held.Owner) {
+	if errors.Is(err, nascent.ErrConflict) && OwnerGone(held.Owner) {
 		r.log.Info("taking over the lease of a dead controller", "owner", held.Owner)
 		held, err = r.c.Store.Acquire(r.ctx, name, r.owner, held.Owner, ttl)
 	}
@@ -176,10 +176,12 @@ func (r *run) acquire() error {
 	return err
 }
 
-// ownerDead reports whether a lease owner "host:pid:nonce" is a process
-// of this host that no longer exists. A pid reused by another process
-// looks alive; the lease then simply has to expire.
-func ownerDead(owner string) bool {
+// OwnerGone reports whether a lease owner "host:pid:nonce", as a
+// Controller names itself by default, is a process of this host that no
+// longer runs: it does not exist, or it is a zombie. It reports false for
+// any other owner, such as one on another host, whose lease simply has
+// to expire. A pid reused by another process looks alive.
+func OwnerGone(owner string) bool {
 	parts := strings.Split(owner, ":")
 	if len(parts) != 3 {
 		return false

@@ -105,7 +105,7 @@ func TestSearchCommands(t *testing.T) {
 	}
 
 	// status, best and export read the same study.
-	if code, out, _ = run(t, "status", path); code != ExitOK || !strings.Contains(out, "12 of 12 trials evaluated") {
+	if code, out, _ = run(t, "status", path); code != ExitOK || !strings.Contains(out, "12 of 12 trials done") {
 		t.Errorf("status = %d\n%s", code, out)
 	}
 	code, out, _ = run(t, "best", "--json", path)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -40,20 +41,34 @@ func newStatusCmd() *cobra.Command {
 
 // statusJSON is what nascent status reports. Fields are only added.
 type statusJSON struct {
-	Study     string             `json:"study"`
-	Storage   string             `json:"storage"`
-	Created   time.Time          `json:"created"`
-	Seed      uint64             `json:"seed"`
-	Budget    int                `json:"budget"`
-	Evaluated int                `json:"evaluated"`
-	States    map[string]int     `json:"states"`
-	Changed   bool               `json:"changed"`
-	Best      map[string]float64 `json:"best"`
+	Study   string    `json:"study"`
+	Storage string    `json:"storage"`
+	Created time.Time `json:"created"`
+	Seed    uint64    `json:"seed"`
+	Budget  int       `json:"budget"`
+
+	// Evaluated counts the trials that ran to an end: completed, failed
+	// and pruned. Done counts those the budget counts: completed and
+	// pruned. Failed counts the failed ones.
+	Evaluated int `json:"evaluated"`
+	Done      int `json:"done"`
+	Failed    int `json:"failed"`
+
+	States  map[string]int     `json:"states"`
+	Changed bool               `json:"changed"`
+	Best    map[string]float64 `json:"best"`
 
 	// Controller names the controller holding the study's lease, and
 	// LeaseUntil when its lease ends; both empty when none holds it.
-	Controller string     `json:"controller,omitempty"`
-	LeaseUntil *time.Time `json:"lease_until,omitempty"`
+	// ControllerGone reports that the controller was a process of this
+	// host that no longer runs, though its lease has not ended.
+	Controller     string     `json:"controller,omitempty"`
+	LeaseUntil     *time.Time `json:"lease_until,omitempty"`
+	ControllerGone bool       `json:"controller_gone,omitempty"`
+
+	// objectives are the objectives' names in the study's order, the
+	// order in which Best is printed.
+	objectives []string
 }
 
 func summarize(f *study.File, stored nascent.Study, trials []nascent.Trial) statusJSON {
@@ -64,12 +79,25 @@ func summarize(f *study.File, stored nascent.Study, trials []nascent.Trial) stat
 	}
 	if h := stored.Holder; h.Owner != "" {
 		s.Controller, s.LeaseUntil = h.Owner, &h.Expires
+		s.ControllerGone = study.OwnerGone(h.Owner)
 	}
+
+	// Count as the controller's budget does: completed and pruned trials
+	// spend it, failed ones do not.
 	for _, t := range trials {
 		s.States[string(t.State)]++
 		if t.State.Evaluated() {
 			s.Evaluated++
 		}
+		switch t.State {
+		case nascent.Completed, nascent.Pruned:
+			s.Done++
+		case nascent.Failed:
+			s.Failed++
+		}
+	}
+	for _, o := range f.Objectives {
+		s.objectives = append(s.objectives, o.Name)
 	}
 	done := completed(f, trials)
 	if len(done) > 0 {
@@ -83,28 +111,52 @@ func summarize(f *study.File, stored nascent.Study, trials []nascent.Trial) stat
 func printStatus(w io.Writer, s statusJSON) {
 	fmt.Fprintf(w, "study    %s\nstorage  %s\ncreated  %s\nseed     %d\n",
 		s.Study, s.Storage, s.Created.Local().Format(time.DateTime), s.Seed)
-	fmt.Fprintf(w, "progress %d of %d trials evaluated\n", s.Evaluated, s.Budget)
-	switch {
-	case s.Controller == "":
-		fmt.Fprintln(w, "running  no controller")
-	case time.Now().Before(*s.LeaseUntil):
-		fmt.Fprintf(w, "running  controller %s (lease until %s)\n",
-			s.Controller, s.LeaseUntil.Local().Format(time.DateTime))
-	default:
-		fmt.Fprintf(w, "running  no controller (%s stopped renewing its lease at %s)\n",
-			s.Controller, s.LeaseUntil.Local().Format(time.DateTime))
+	fmt.Fprintf(w, "progress %d of %d trials done", s.Done, s.Budget)
+	if s.Failed > 0 {
+		fmt.Fprintf(w, " (and %d failed, which the budget does not count)", s.Failed)
 	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "running  %s\n", controllerState(s))
 	for _, st := range []nascent.TrialState{nascent.Completed, nascent.Failed, nascent.Pruned,
 		nascent.Rejected, nascent.Running, nascent.Queued, nascent.Interrupted} {
 		if n := s.States[string(st)]; n > 0 {
 			fmt.Fprintf(w, "  %-11s %d\n", st, n)
 		}
 	}
-	for name, v := range s.Best {
-		fmt.Fprintf(w, "best     %s = %s\n", name, formatMetric(v))
+	for _, name := range s.objectives {
+		if v, ok := s.Best[name]; ok {
+			fmt.Fprintf(w, "best     %s = %s\n", name, formatMetric(v))
+		}
 	}
 	if s.Changed {
 		fmt.Fprintln(w, "warning  the study file's space, objectives, optimizer or seed differ "+
 			"from the stored study's; search will refuse without --force")
 	}
+}
+
+// controllerState says whether a controller runs the study.
+func controllerState(s statusJSON) string {
+	switch {
+	case s.Controller == "":
+		return "no controller"
+	case s.ControllerGone:
+		// Killed: its lease has not expired, but search takes it over
+		// at once.
+		return fmt.Sprintf("stopped (controller %s is gone; run nascent search to resume)",
+			processName(s.Controller))
+	case time.Now().Before(*s.LeaseUntil):
+		return fmt.Sprintf("controller %s (lease until %s)",
+			s.Controller, s.LeaseUntil.Local().Format(time.DateTime))
+	}
+	return fmt.Sprintf("no controller (%s stopped renewing its lease at %s)",
+		s.Controller, s.LeaseUntil.Local().Format(time.DateTime))
+}
+
+// processName returns "host:pid" of a lease owner "host:pid:nonce", or
+// the owner as it is.
+func processName(owner string) string {
+	if i := strings.LastIndexByte(owner, ':'); i > 0 && strings.Count(owner, ":") == 2 {
+		return owner[:i]
+	}
+	return owner
 }
