@@ -166,6 +166,7 @@ func (b *builder) choice(y *ynode, path string) param {
 		ok = ok && opts[i] != nil
 	}
 	b.distinctConstants(y.items, opts, path)
+	ok = b.missingCommas(y.items, path) && ok
 	if !ok {
 		return nil
 	}
@@ -188,6 +189,57 @@ func (b *builder) distinctConstants(items []*ynode, opts []param, path string) {
 			}
 		}
 	}
+}
+
+// missingCommas reports the elements of a list of numbers that YAML read
+// as strings because a comma was left out: [4 6, 8] is the choice between
+// "4 6" and 8. Only a list whose other elements are all numbers is
+// suspect, so that [relu, none] or [1, auto] stay valid; a quoted string
+// is taken as meant.
+func (b *builder) missingCommas(items []*ynode, path string) bool {
+	var bad []int
+	for i, it := range items {
+		if it.kind != yScalar {
+			return true
+		}
+		if _, ok := number(it.val); ok {
+			continue
+		}
+		if numberRun(it) == nil {
+			return true
+		}
+		bad = append(bad, i)
+	}
+	for _, i := range bad {
+		fields := numberRun(items[i])
+		b.errs.add(items[i].pos, indexPath(path, i),
+			"%q looks like numbers missing a comma between them; write %s",
+			items[i].val, strings.Join(fields, ", "))
+	}
+	return len(bad) == 0
+}
+
+// numberRun returns the numbers of an unquoted string that holds two or
+// more numbers separated by blanks, such as "4 6", or nil.
+func numberRun(y *ynode) []string {
+	s, ok := y.val.(string)
+	if !ok || !y.plain {
+		return nil
+	}
+	fields := strings.Fields(s)
+	if len(fields) < 2 {
+		return nil
+	}
+	for _, f := range fields {
+		// ParseFloat also takes inf, nan and hex; a number here is
+		// written with decimal digits.
+		if _, err := strconv.ParseFloat(f, 64); err != nil ||
+			strings.Trim(f, "+-.0123456789eE") != "" ||
+			strings.IndexAny(f, "0123456789") < 0 {
+			return nil
+		}
+	}
+	return fields
 }
 
 // checkKeys reports keys of a parameter mapping outside allowed.

@@ -210,6 +210,7 @@ func (b *builder) literalChoices(y *ynode, path string) []any {
 			ok = false
 		}
 	}
+	ok = b.missingCommas(cy.items, cpath) && ok
 	if !ok {
 		return nil
 	}

@@ -32,6 +32,8 @@ func FuzzParse(f *testing.F) {
 		"hydra:\n  sweeper:\n    parametrization:\n      a: [x, y]\n",
 		"b: &b {w: [1, 2]}\nd: {<<: *b}\n",
 		"a: !!str 1\nb: [.nan]\n",
+		"name: s\ntrial: {command: [a, \"1\"]}\nspace:\n  a: [4 6, 8, '1 2']\n",
+		"space: ${X}/s.yaml\n",
 	} {
 		f.Add([]byte(src))
 	}

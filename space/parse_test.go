@@ -51,6 +51,14 @@ func TestParseValid(t *testing.T) {
 		{"tags", "a: !!str 12\nb: !!seq [1, 2]", 1, "2"},
 		{"parametrization key", "other: 1\nparametrization:\n  a: [1, 2]", 1, "2"},
 		{"hydra config", "hydra:\n  sweeper:\n    parametrization:\n      a: [1, 2, 3]\nmodel: {x: 1}", 1, "3"},
+		{"study file", "name: s\ntrial:\n  command: [run, --epochs, \"30\"]\n" +
+			"objectives:\n  - {name: err, direction: minimize}\nspace:\n  a: [1, 2, 3]", 1, "3"},
+		{"study file anchored space", "name: s\nspace: &s\n  a: [1, 2]\n  b: [x, y]", 2, "4"},
+		{"parametrization before study space", "parametrization: {a: [1, 2]}\nspace: {b: [1, 2, 3]}", 1, "2"},
+		{"mixed choices", "a: [relu, none]\nb: [1, auto]\nc: [null, 3]\nd: [1, 2 x]", 4, "16"},
+		{"quoted number run is meant", "a: [\"4 6\", 8]\nb: ['1 2']", 1, "2"},
+		{"number run beside a space", "a: [4 6, {b: [1, 2]}]", 2, "3"},
+		{"number-like words", "a: [1, e e, inf nan, 0x1 2]", 1, "4"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -159,6 +167,21 @@ func TestParseInvalid(t *testing.T) {
 		{"unknown tag", "a: !foo [1, 2]\n", "1:4: a: unsupported YAML tag !foo"},
 		{"complex key", "? [a, b]\n: 1\nc: [1, 2]\n", "2:1: : YAML syntax"},
 		{"merge non-mapping", "a: &x [1]\nb: {<<: *x, c: [1, 2]}\n", "1:8: b: merge key << needs a mapping"},
+		{"missing comma", "output_channels: [4 6, 8, 12]\n",
+			"1:19: output_channels[0]: \"4 6\" looks like numbers missing a comma between them; write 4, 6"},
+		{"missing comma last", "a: [4, 8, 12 16]\n", "1:11: a[2]: \"12 16\" looks like numbers missing a comma"},
+		{"missing commas only", "a: [4 6 8]\n", "1:5: a[0]: \"4 6 8\" looks like numbers missing a comma between them; write 4, 6, 8"},
+		{"missing comma signs and floats", "a: [0.5, -1 +2.5e-3]\n", "1:10: a[1]: \"-1 +2.5e-3\" looks like numbers missing a comma between them; write -1, +2.5e-3"},
+		{"missing comma block list", "a:\n  - 1\n  - 2  3\n", "3:5: a[1]: \"2  3\" looks like numbers missing a comma between them; write 2, 3"},
+		{"missing comma in choice list", "l: {min: 1, max: 3, choices: [1 2, 3]}\n", "1:31: l.choices[0]: \"1 2\" looks like numbers"},
+		{"missing comma in nested choice", "m:\n  - {k: [3, 5 7]}\n", "2:13: m[0].k[1]: \"5 7\" looks like numbers"},
+		{"missing comma in subset", "s: {choices: [1, 2 3], size: 1}\n", "1:18: s.choices[1]: \"2 3\" looks like numbers"},
+		{"missing comma in partition", "p: {choices: [1 2, 3, 4], partitions: 2}\n", "1:15: p.choices[0]: \"1 2\" looks like numbers"},
+		{"study space a list", "name: s\nspace: [1, 2]\n", "2:8: space: want a mapping or the path of a space file, not a list"},
+		{"study space null", "name: s\nspace:\n", "2:8: space: want a mapping or the path of a space file, not null"},
+		{"study space path not read by Parse", "name: s\nspace: space.yaml\n", "2:8: space: space file \"space.yaml\" is not read here"},
+		{"study space error position", "name: s\nspace:\n  a: []\n", "3:6: space.a: empty list"},
+		{"study space alias outside", "w: &w [1, 2]\nspace:\n  a: *w\n", "3:6: space.a: alias *w has no anchor"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -35,18 +35,28 @@ func ParseFile(path string) (*Space, error) {
 	if err != nil {
 		return nil, fmt.Errorf("space: %w", err)
 	}
-	return Parse(path, data)
+	return parse(path, data, true)
 }
 
 // Parse parses a search space from YAML source. filename only labels
 // errors. The space is, in order of preference, the value of a top-level
 // key parametrization, of nas.parametrization (a hannah experiment
-// config), of hydra.sweeper.parametrization (a hannah Hydra config), or
-// the whole document.
+// config), of hydra.sweeper.parametrization (a hannah Hydra config), of
+// a top-level key space (a nascent study file), or the whole document.
+//
+// A study file's space may be a mapping, read as ParseNode reads it, or
+// the path of a space file. Parse reads no other file and reports such a
+// path as an error; ParseFile follows it.
 //
 // On failure the error is an Errors holding every problem found, each
 // with its line, column and key path; it wraps nascent.ErrInvalid.
 func Parse(filename string, data []byte) (*Space, error) {
+	return parse(filename, data, false)
+}
+
+// parse is Parse. With follow set, filename is the path data was read
+// from, and a study file's space may name a space file relative to it.
+func parse(filename string, data []byte, follow bool) (*Space, error) {
 	errs := &errorList{file: filename}
 	body := readFile(data, errs)
 	if body == nil {
@@ -55,6 +65,9 @@ func Parse(filename string, data []byte) (*Space, error) {
 	node, path := locate(body, errs)
 	if node == nil {
 		return nil, errs.err()
+	}
+	if path == studyKey {
+		return studySpace(filename, node, follow, errs)
 	}
 
 	// Only the space is read, so that the rest of a Hydra config may hold
@@ -105,6 +118,9 @@ func locate(body ast.Node, errs *errorList) (ast.Node, string) {
 	}
 	h := astGet(body, "hydra")
 	if h == nil {
+		if p := astGet(body, studyKey); p != nil {
+			return p, studyKey
+		}
 		return body, ""
 	}
 	const path = "hydra.sweeper.parametrization"

@@ -9,6 +9,7 @@ import (
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
 )
 
 // maxDepth bounds the nesting of a YAML file, so that a hostile file
@@ -34,6 +35,7 @@ type ynode struct {
 	keys  []yentry // mapping entries in file order, merged entries last
 	items []*ynode // sequence items
 	val   any      // scalar: string, int64, float64, bool or nil
+	plain bool     // scalar: written without quotes
 }
 
 // yentry is one key of a mapping.
@@ -364,6 +366,7 @@ func (r *reader) scalar(n ast.Node, path string) *ynode {
 		y.val = v.Value
 	case *ast.StringNode:
 		y.val = v.Value
+		y.plain = v.Token == nil || v.Token.Type == token.StringType
 	case *ast.LiteralNode:
 		y.val = ""
 		if v.Value != nil {

@@ -18,7 +18,8 @@ func newSpaceCmd() *cobra.Command {
 		Use:   "space",
 		Short: "Check and sample search spaces",
 		Long: "Check and sample hannah-style YAML search spaces " +
-			"(see docs/search-space.md for the format).",
+			"(see docs/search-space.md for the format).\n" +
+			"A study file gives the space under its space key.",
 	}
 	cmd.AddCommand(newSpaceCheckCmd(), newSpaceSampleCmd())
 	return cmd

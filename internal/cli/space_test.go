@@ -33,6 +33,11 @@ func TestSpaceCheck(t *testing.T) {
 	cont := writeSpaceFile(t, dir, "cont.yaml", "lr: {lower: 1.0e-4, upper: 1.0, log: true}\n")
 	bad := writeSpaceFile(t, dir, "bad.yaml", "l: {min: -1, max: 3, choices: [a]}\nx: {lower: 2, upper: 1}\n")
 	missing := filepath.Join(dir, "missing.yaml")
+	typo := writeSpaceFile(t, dir, "typo.yaml", "output_channels: [4 6, 8, 12]\n")
+	example := filepath.Join("..", "..", "examples", "kws-fsdd", "study.yaml")
+	writeSpaceFile(t, dir, "space.yaml", "a: [1, 2, 3]\nb: [x, y]\n")
+	study := writeSpaceFile(t, dir, "study.yaml",
+		"name: s\ntrial: {command: [run, \"30\"]}\nspace: space.yaml\n")
 
 	tests := []struct {
 		name     string
@@ -51,6 +56,13 @@ func TestSpaceCheck(t *testing.T) {
 		{"mixed", []string{good, bad}, ExitUsage,
 			[]string{good + ": valid"}, []string{"1 of 2 files are not valid"}, false},
 		{"missing file", []string{missing}, ExitNotFound, nil, []string{"not found"}, true},
+		{"missing comma", []string{typo}, ExitUsage, nil,
+			[]string{typo + `:1:19: output_channels[0]: "4 6" looks like numbers missing a comma`}, true},
+		{"example study file", []string{example}, ExitOK,
+			[]string{example + ": valid, 10 parameters, size 58673971112513741271403097259470881096502277696000"},
+			nil, false},
+		{"study file naming its space file", []string{study}, ExitOK,
+			[]string{study + ": valid, 2 parameters, size 6"}, nil, false},
 		{"no arguments", nil, ExitUsage, nil, []string{"needs at least 1 argument"}, true},
 	}
 	for _, tt := range tests {
@@ -142,6 +154,17 @@ func TestSpaceSample(t *testing.T) {
 	if code != ExitUsage {
 		t.Errorf("sample -n -1: exit code = %d, want %d (%s)", code, ExitUsage, errOut)
 	}
+	// A study file gives samples of its space only, not of its command.
+	example := filepath.Join("..", "..", "examples", "kws-fsdd", "study.yaml")
+	code, out, errOut = runSpaceCLI(t, "space", "sample", example, "--json")
+	var s spaceSample
+	if err := json.Unmarshal([]byte(out), &s); code != ExitOK || err != nil {
+		t.Fatalf("sample %s: exit code %d, %v, stderr %q", example, code, err, errOut)
+	}
+	if len(s.Values) != 2 || s.Values["major_blocks"] == nil || s.Values["dropout_prob"] == nil {
+		t.Errorf("sample %s = %v, want major_blocks and dropout_prob", example, s.Values)
+	}
+
 	code, _, _ = runSpaceCLI(t, "space", "sample")
 	if code != ExitUsage {
 		t.Errorf("sample without a file: exit code = %d, want %d", code, ExitUsage)
