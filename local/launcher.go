@@ -164,7 +164,7 @@ func (l *Launcher) Evaluate(ctx context.Context, job nascent.Job) nascent.Outcom
 		case gpu = <-l.gpus:
 			defer func() { l.gpus <- gpu }()
 		case <-ctx.Done():
-			return interrupted("interrupted before start")
+			return interrupted("before it started, waiting for a GPU")
 		}
 	}
 

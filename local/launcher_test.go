@@ -161,7 +161,7 @@ func TestEvaluateInterrupt(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(200*time.Millisecond, cancel)
 	out := newTestLauncher(t, Config{}, "hang").Evaluate(ctx, testJob(t, 1))
-	if out.State != nascent.Interrupted || !strings.Contains(out.Reason, "interrupted: terminated by SIGTERM") {
+	if out.State != nascent.Interrupted || out.Reason != "terminated by SIGTERM" {
 		t.Errorf("Evaluate(hang) cancelled = %+v, want interrupted by SIGTERM", out)
 	}
 }

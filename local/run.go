@@ -116,7 +116,12 @@ func (s *stopper) end() (stopped string, interrupted bool) {
 	if s.killed {
 		how = fmt.Sprintf("killed by SIGKILL after %s grace", s.grace)
 	}
-	return s.why + ": " + how, s.interrupted
+	if s.interrupted {
+		// The trial's state says it was interrupted; the reason says
+		// only how, lest messages read "interrupted: interrupted".
+		return how, true
+	}
+	return s.why + ": " + how, false
 }
 
 // outcome classifies an ended attempt and reads its metrics.

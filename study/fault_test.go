@@ -51,7 +51,7 @@ func TestFaults(t *testing.T) {
 		reason  string
 	}{
 		{"ok", nascent.Completed, 1, ""},
-		{"exit", nascent.Failed, 2, "exit status 3: CUDA out of memory"},
+		{"exit", nascent.Failed, 2, "exit status 3: CUDA out of memory (all 2 attempts)"},
 		{"signal", nascent.Failed, 2, "killed by signal 9"},
 		{"hang", nascent.Failed, 2, "timeout after 2s: terminated by SIGTERM"},
 		{"garbage", nascent.Failed, 2, "not a JSON object"},

@@ -260,7 +260,7 @@ func (r *run) finish(res result) error {
 	out := res.out
 	t.Handle = "" // the attempt is over, and the evaluator cleaned up
 	notes := earlierNotes(t)
-	t.ExitCode, t.Reason = out.ExitCode, withNotes(out.Reason, notes)
+	t.ExitCode, t.Reason = out.ExitCode, withNotes(out.Reason, notes, t.Attempt)
 	now := time.Now().UTC()
 	switch {
 	case out.State == nascent.Completed:
@@ -342,15 +342,30 @@ func earlierNotes(t *nascent.Trial) string {
 	return ""
 }
 
-// withNotes returns an attempt's reason followed by the earlier notes.
-func withNotes(reason, notes string) string {
+// withNotes returns the reason of attempt number attempt followed by
+// the earlier attempts' notes, or by "(all N attempts)" when every
+// earlier attempt ended for the same reason: reasons are often long
+// (a last line of stderr), and repeating one says nothing new.
+func withNotes(reason, notes string, attempt int) string {
 	switch {
 	case notes == "":
 		return reason
 	case reason == "":
 		return notes
+	case notes == attemptNotes(reason, attempt-1):
+		return fmt.Sprintf("%s (all %d attempts)", reason, attempt)
 	}
 	return reason + " (earlier: " + notes + ")"
+}
+
+// attemptNotes returns the notes retry leaves when attempts 1 to n all
+// ended for reason.
+func attemptNotes(reason string, n int) string {
+	notes := ""
+	for i := 1; i <= n; i++ {
+		notes = joinNotes(notes, fmt.Sprintf("attempt %d: %s", i, reason))
+	}
+	return notes
 }
 
 func joinNotes(a, b string) string {

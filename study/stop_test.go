@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -75,7 +74,7 @@ func TestInterruptThenResume(t *testing.T) {
 		t.Fatalf("after interrupt: %d trials, want 2", len(before))
 	}
 	for _, tr := range before {
-		if tr.State != nascent.Interrupted || !strings.Contains(tr.Reason, "interrupted: terminated by SIGTERM") {
+		if tr.State != nascent.Interrupted || tr.Reason != "terminated by SIGTERM" {
 			t.Errorf("trial %d = %s %q, want interrupted by SIGTERM", tr.Number, tr.State, tr.Reason)
 		}
 	}

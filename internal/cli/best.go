@@ -99,6 +99,15 @@ func paretoSet(f *study.File, done []nascent.Trial) []nascent.Trial {
 	return front
 }
 
+// plural returns "1 trial", "2 trials": n and noun, with an s unless n
+// is 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
 // printBest writes the best trial per objective and the Pareto set.
 func printBest(w io.Writer, f *study.File, trials []nascent.Trial, extra ...string) {
 	done := completed(f, trials)
@@ -107,7 +116,7 @@ func printBest(w io.Writer, f *study.File, trials []nascent.Trial, extra ...stri
 		return
 	}
 	best := bestPer(f, done)
-	fmt.Fprintf(w, "study %s: %d completed trials\n\nbest per objective:\n", f.Name, len(done))
+	fmt.Fprintf(w, "study %s: %s\n\nbest per objective:\n", f.Name, plural(len(done), "completed trial"))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, o := range f.Objectives {
 		t := best[o.Name]
@@ -118,7 +127,7 @@ func printBest(w io.Writer, f *study.File, trials []nascent.Trial, extra ...stri
 		return
 	}
 	front := paretoSet(f, done)
-	fmt.Fprintf(w, "\nPareto set (%d trials):\n", len(front))
+	fmt.Fprintf(w, "\nPareto set (%s):\n", plural(len(front), "trial"))
 	cols := metricColumns(f, front)
 	for _, e := range extra {
 		if !slices.Contains(cols, e) {

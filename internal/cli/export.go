@@ -29,7 +29,8 @@ func newExportCmd() *cobra.Command {
 				return fmt.Errorf("%w: trial %q: want a trial number", errUsage, args[1])
 			}
 			if n >= len(trials) {
-				return fmt.Errorf("study %q: trial %d: %w (the study has %d trials)", f.Name, n, nascent.ErrNotFound, len(trials))
+				return fmt.Errorf("study %q: trial %d: %w (the study has %s)",
+					f.Name, n, nascent.ErrNotFound, plural(len(trials), "trial"))
 			}
 			values := trials[n].Candidate.Values
 			if merged {

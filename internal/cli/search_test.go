@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/goccy/go-yaml"
+
+	"github.com/nascent-nas/nascent/sqlite"
 )
 
 // TestSearchHelperTrial is not a test: the study tests below run this
@@ -198,4 +200,94 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.w.Write(p)
+}
+
+// TestSearchRunningStudy runs search on a study whose lease a live
+// controller (this test) holds: the refusal is all it writes.
+func TestSearchRunningStudy(t *testing.T) {
+	t.Setenv("NASCENT_CLI_TEST_EXTRA", "x")
+	ctx := context.Background()
+	path := writeStudy(t, t.TempDir(), 1)
+	f, err := loadStudyFile(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := sqlite.Open(ctx, f.Storage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.CreateStudy(ctx, f.Study()); err != nil {
+		t.Fatal(err)
+	}
+	host, _ := os.Hostname()
+	owner := fmt.Sprintf("%s:%d:abc", host, os.Getpid())
+	if _, err := st.Acquire(ctx, f.Name, owner, "", time.Hour); err != nil {
+		t.Fatal(err)
+	}
+
+	code, out, errOut := run(t, "search", path)
+	if code != ExitConflict || out != "" {
+		t.Errorf("search of a running study = %d, stdout %q; want %d and nothing", code, out, ExitConflict)
+	}
+	lines := strings.Split(strings.TrimSuffix(errOut, "\n"), "\n")
+	if len(lines) != 1 || !strings.HasPrefix(lines[0], "nascent: study \"cli\" is run by another controller") ||
+		strings.HasSuffix(lines[0], ": conflict") {
+		t.Errorf("search of a running study wrote %q, want one line refusing, not ending in \": conflict\"", errOut)
+	}
+}
+
+// TestSearchRenamedStudy follows a user who renames a changed study in
+// the same file: the renamed study would share the trials folder and
+// overwrite the old study's trials, so it is refused; the advice of the
+// changed-study refusal, copying the file under a new name, works.
+func TestSearchRenamedStudy(t *testing.T) {
+	t.Setenv("NASCENT_CLI_TEST_EXTRA", "x")
+	dir := t.TempDir()
+	path := writeStudy(t, dir, 1)
+	if code, _, errOut := run(t, "search", path); code != ExitOK {
+		t.Fatalf("search = %d\n%s", code, errOut)
+	}
+	cfg := filepath.Join(dir, "study.trials", "000004", "config.yaml")
+	before, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// A changed seed is refused, with advice.
+	writeStudy(t, dir, 2)
+	code, _, errOut := run(t, "search", path)
+	if code != ExitConflict || !strings.Contains(errOut, "copy the study file under a new name") {
+		t.Fatalf("search of a changed study = %d %q, want %d and advice to copy the file", code, errOut, ExitConflict)
+	}
+
+	// Renaming the study in the same file is refused too.
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	renamed := strings.Replace(string(data), "name: cli", "name: cli-v2", 1)
+	if err := os.WriteFile(path, []byte(renamed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = run(t, "search", path)
+	if code != ExitConflict || !strings.Contains(errOut, `holds the trials of study "cli"`) {
+		t.Errorf("search of a renamed study = %d %q, want %d naming the folder's study", code, errOut, ExitConflict)
+	}
+	if after, _ := os.ReadFile(cfg); !bytes.Equal(after, before) {
+		t.Errorf("%s changed:\n%s\nwant\n%s", cfg, after, before)
+	}
+
+	// A copy under a new name has a database and trials folder of its
+	// own.
+	copied := filepath.Join(dir, "study-v2.yaml")
+	if err := os.WriteFile(copied, []byte(renamed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut = run(t, "search", copied); code != ExitOK {
+		t.Errorf("search of the copied study = %d %q", code, errOut)
+	}
+	if after, _ := os.ReadFile(cfg); !bytes.Equal(after, before) {
+		t.Errorf("%s changed by the copied study", cfg)
+	}
 }
