@@ -2,7 +2,9 @@ package local
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -110,8 +112,8 @@ func New(cfg Config) (*Launcher, error) {
 			return nil, fmt.Errorf("local: trial command argument %d: %w", i, err)
 		}
 	}
-	if err := checkProgram(cfg.Command[0], cfg.Dir); err != nil {
-		return nil, fmt.Errorf("local: %w", err)
+	if err := CheckProgram(cfg.Command[0], cfg.Dir); err != nil {
+		return nil, fmt.Errorf("trial %w", err)
 	}
 	switch cfg.Format {
 	case "":
@@ -347,16 +349,19 @@ func (l *Launcher) encode(v map[string]any) ([]byte, error) {
 	return EncodeConfig(v, l.cfg.Format)
 }
 
-// checkProgram reports a trial program that cannot be run, so that a typo
-// stops the search at once instead of failing every trial. A program
-// given by a placeholder ({nascent}) is checked when it runs.
-func checkProgram(prog, dir string) error {
+// CheckProgram reports a trial program that cannot be run, so that a
+// typo stops the search at once instead of failing every trial. prog is
+// the command's first argument; a relative path in it is resolved in
+// dir, a bare name in PATH. A program given by a placeholder ({nascent})
+// is checked when it runs. The error reads "program ...", without
+// naming its kind, and wraps nascent.ErrNotFound or nascent.ErrInvalid.
+func CheckProgram(prog, dir string) error {
 	if len(placeholderNames(prog)) > 0 {
 		return nil
 	}
 	if !strings.Contains(prog, "/") {
 		if _, err := exec.LookPath(prog); err != nil {
-			return fmt.Errorf("%w: trial program %q is not in PATH", nascent.ErrNotFound, prog)
+			return kindError{nascent.ErrNotFound, fmt.Sprintf("program %q is not in PATH", prog)}
 		}
 		return nil
 	}
@@ -365,11 +370,24 @@ func checkProgram(prog, dir string) error {
 		path = filepath.Join(dir, path)
 	}
 	info, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return kindError{nascent.ErrNotFound, fmt.Sprintf("program %s does not exist", path)}
+	}
 	if err != nil {
-		return fmt.Errorf("%w: trial program %s", nascent.ErrNotFound, err)
+		return fmt.Errorf("program: %w", err)
 	}
 	if info.IsDir() || info.Mode().Perm()&0o111 == 0 {
-		return fmt.Errorf("%w: trial program %s is not an executable file", nascent.ErrInvalid, path)
+		return kindError{nascent.ErrInvalid, fmt.Sprintf("program %s is not an executable file", path)}
 	}
 	return nil
 }
+
+// kindError is an error of a kind (nascent.ErrNotFound) whose message
+// says it well enough without the kind's name.
+type kindError struct {
+	kind error
+	msg  string
+}
+
+func (e kindError) Error() string { return e.msg }
+func (e kindError) Unwrap() error { return e.kind }

@@ -255,3 +255,27 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		t.Errorf("New({nascent}) = %v, want it checked at run time", err)
 	}
 }
+
+// TestCheckProgramMessages checks that a missing program's error reads
+// well on its own: no kind's name in it, the kind still wrapped.
+func TestCheckProgramMessages(t *testing.T) {
+	tests := []struct {
+		name, prog, want string
+		kind             error
+	}{
+		{name: "not in PATH", prog: "pyhton3", want: `program "pyhton3" is not in PATH`,
+			kind: nascent.ErrNotFound},
+		{name: "no such file", prog: "/no/such/program",
+			want: "program /no/such/program does not exist", kind: nascent.ErrNotFound},
+		{name: "a directory", prog: "/", want: "program / is not an executable file",
+			kind: nascent.ErrInvalid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := CheckProgram(tt.prog, "")
+			if err == nil || err.Error() != tt.want || !errors.Is(err, tt.kind) {
+				t.Errorf("CheckProgram(%q) = %v, want %q wrapping %v", tt.prog, err, tt.want, tt.kind)
+			}
+		})
+	}
+}

@@ -7,13 +7,15 @@ import (
 	"github.com/nascent-nas/nascent"
 )
 
-// Error is one problem in a study file. It wraps nascent.ErrInvalid.
+// Error is one problem in a study file. It wraps Err, or
+// nascent.ErrInvalid when Err is nil.
 type Error struct {
 	File   string // file name as given; may be empty
 	Line   int    // 1-based; 0 when the problem has no place in the file
 	Column int    // 1-based
 	Path   string // key path such as "trial.command[2]"; may be empty
 	Msg    string
+	Err    error // the cause, when it is not that the file is invalid
 }
 
 // Error returns "file:line:column: path: msg", leaving out empty parts.
@@ -37,8 +39,13 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// Unwrap returns nascent.ErrInvalid.
-func (e *Error) Unwrap() error { return nascent.ErrInvalid }
+// Unwrap returns Err, or nascent.ErrInvalid when Err is nil.
+func (e *Error) Unwrap() error {
+	if e.Err != nil {
+		return e.Err
+	}
+	return nascent.ErrInvalid
+}
 
 // Errors holds every problem found in a study file, in file order.
 type Errors []*Error

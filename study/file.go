@@ -105,6 +105,22 @@ type TrialConfig struct {
 	// model's default.
 	BuiltinCost string
 	CostClasses int
+
+	// program is where the command's program is written, for errors
+	// about it; nil when the file gives no command.
+	program *node
+}
+
+// ProgramError returns err, a problem with the trial program that the
+// study file names, placed where the file names it:
+// "study.yaml:9:13: trial.command[0]: program "pyhton3" is not in PATH".
+// The result wraps err.
+func (f *File) ProgramError(err error) error {
+	e := &Error{File: f.Path, Path: "trial.command[0]", Msg: err.Error(), Err: err}
+	if n := f.Trial.program; n != nil {
+		e.Line, e.Column, e.Path = n.line, n.col, n.path
+	}
+	return e
 }
 
 // SpaceSource locates the search space: either a node of the study file

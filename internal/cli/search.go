@@ -61,6 +61,9 @@ func runSearch(ctx context.Context, path string, force bool, stdout, stderr io.W
 	if err != nil {
 		return err
 	}
+	if err := checkProgram(f); err != nil {
+		return err
+	}
 	tty := isTerminal(stderr)
 	logger := newLogger(stderr, tty)
 	launcher, err := local.New(local.Config{
@@ -309,4 +312,16 @@ func checkChanged(ctx context.Context, store nascent.Store, f *study.File, force
 		"named after its file), changing name:, storage: and trials_dir: too if it sets "+
 		"them, or pass --force to continue anyway",
 		f.Name, nascent.ErrConflict, what, stored.Created.Local().Format(time.DateTime))
+}
+
+// checkProgram reports a trial program that cannot be run, placed where
+// the study file names it.
+func checkProgram(f *study.File) error {
+	if len(f.Trial.Command) == 0 {
+		return nil // local.New says the command is empty
+	}
+	if err := local.CheckProgram(f.Trial.Command[0], f.Trial.Dir); err != nil {
+		return f.ProgramError(err)
+	}
+	return nil
 }

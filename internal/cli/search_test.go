@@ -291,3 +291,23 @@ func TestSearchRenamedStudy(t *testing.T) {
 		t.Errorf("%s changed by the copied study", cfg)
 	}
 }
+
+// TestSearchMissingProgram names the study file, the line and the key
+// of a trial program that is not in PATH.
+func TestSearchMissingProgram(t *testing.T) {
+	t.Setenv("NASCENT_CLI_TEST_EXTRA", "x")
+	path := writeStudy(t, t.TempDir(), 1)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	typo := strings.Replace(string(data), os.Args[0], "pyhton3", 1)
+	if err := os.WriteFile(path, []byte(typo), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := run(t, "search", path)
+	want := `study.yaml:9:13: trial.command[0]: program "pyhton3" is not in PATH`
+	if code != ExitNotFound || !strings.Contains(errOut, want) || strings.Contains(errOut, "not found") {
+		t.Errorf("search with a missing program = %d %q, want %d and %q", code, errOut, ExitNotFound, want)
+	}
+}
