@@ -359,7 +359,6 @@ func (p *fileParser) command(t *TrialConfig, n, parent *node) {
 		arg = p.expand(it, arg)
 		t.Command = append(t.Command, arg)
 	}
-	t.program = n.items[0]
 	if len(t.Command) > 0 && t.Command[0] == "" {
 		p.errs.at(p.file, n.items[0], "the program to run is empty")
 	}

@@ -64,6 +64,10 @@ type File struct {
 
 	// spaceValue is the space as plain values, for the fingerprint.
 	spaceValue any
+
+	// program is where the trial command's program is written, for
+	// errors about it; nil when the file gives no command.
+	program *node
 }
 
 // OptimizerConfig selects and tunes the optimizer. Zero values mean the
@@ -105,10 +109,6 @@ type TrialConfig struct {
 	// model's default.
 	BuiltinCost string
 	CostClasses int
-
-	// program is where the command's program is written, for errors
-	// about it; nil when the file gives no command.
-	program *node
 }
 
 // ProgramError returns err, a problem with the trial program that the
@@ -117,7 +117,7 @@ type TrialConfig struct {
 // The result wraps err.
 func (f *File) ProgramError(err error) error {
 	e := &Error{File: f.Path, Path: "trial.command[0]", Msg: err.Error(), Err: err}
-	if n := f.Trial.program; n != nil {
+	if n := f.program; n != nil {
 		e.Line, e.Column, e.Path = n.line, n.col, n.path
 	}
 	return e
@@ -323,6 +323,9 @@ func (p *fileParser) settings(f *File, m *node) {
 	}
 	if n := m.get("trial"); n != nil {
 		p.trial(&f.Trial, n)
+		if c := n.get("command"); c != nil && c.kind == seqKind && len(c.items) > 0 {
+			f.program = c.items[0]
+		}
 	} else {
 		p.errs.add(p.file, m.line, m.col, m.path, "no trial: say how to run a trial, e.g. "+
 			"trial: {command: [python, train.py, \"{overrides}\"]}")
