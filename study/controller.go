@@ -115,7 +115,7 @@ type Observer interface {
 // Progress is a snapshot of a running study.
 type Progress struct {
 	Budget   int
-	Done     int // evaluated trials: completed, failed, pruned
+	Done     int // trials that spent the budget: completed and pruned
 	Running  int
 	Failed   int
 	Rejected int
@@ -165,11 +165,6 @@ func (c *Controller) Run(ctx context.Context, drain <-chan struct{}) (Summary, e
 	// Rebuild the optimizer from the stored trials, then loop.
 	if err := r.recover(); err != nil {
 		return Summary{}, err
-	}
-	if c.TrialsDir != "" {
-		if err := claimTrialsDir(c.TrialsDir, c.Study.Name, len(r.trials)); err != nil {
-			return Summary{}, err
-		}
 	}
 	r.log.Info("running", "budget", c.Budget, "done", r.done, "parallel", c.parallel(),
 		"trials", c.TrialsDir)

@@ -100,8 +100,13 @@ func (c *Controller) newRun(ctx context.Context) (*run, error) {
 	r.results = make(chan result, c.parallel())
 	r.handles = make(chan handle, 2*c.parallel())
 
-	// Create the study if it is new, hold its lease, and make sure it is
-	// the same study as stored.
+	// Claim the trials folder before anything is stored, so that a
+	// study refused there leaves no trace. Create the study if it is
+	// new, hold its lease, and make sure it is the same study as stored.
+	if err := c.claimTrialsDir(ctx); err != nil {
+		r.cancel(nil)
+		return nil, err
+	}
 	err := c.Store.CreateStudy(ctx, c.Study)
 	if err != nil && !errors.Is(err, nascent.ErrConflict) {
 		r.cancel(nil)

@@ -1,12 +1,15 @@
 package study
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/nascent-nas/nascent"
 )
 
 // MarkerName is the file in a trials folder that names the study the
@@ -29,13 +32,31 @@ const MarkerName = ".study"
 // trial paths of existing studies, which users and their scripts know,
 // never move.
 
-// claimTrialsDir makes sure that dir holds the trials of study name
-// alone, creating dir and its marker when it is new. stored is how many
-// trials the store holds for the study. A dir without a marker, from a
-// nascent that wrote none, is claimed when the study has stored trials
-// (it is most likely the study's own) or holds no trial folder yet; one
-// that holds trial folders nobody in the store accounts for is refused.
-func claimTrialsDir(dir, name string, stored int) error {
+// claimTrialsDir makes sure that c.TrialsDir holds the trials of c's
+// study alone (see claimDir); an empty TrialsDir is not checked. It
+// needs no lease: claims of one study agree, and of two studies racing
+// for one folder, the marker's exclusive creation lets one win.
+func (c *Controller) claimTrialsDir(ctx context.Context) error {
+	if c.TrialsDir == "" {
+		return nil
+	}
+	stored := func() (int, error) {
+		trials, err := c.Store.Trials(ctx, c.Study.Name)
+		if errors.Is(err, nascent.ErrNotFound) {
+			return 0, nil
+		}
+		return len(trials), err
+	}
+	return claimDir(c.TrialsDir, c.Study.Name, stored)
+}
+
+// claimDir makes sure that dir holds the trials of study name alone,
+// creating dir and its marker when it is new. A dir without a marker,
+// from a nascent that wrote none, is claimed when the study has stored
+// trials (it is most likely the study's own; stored says how many) or
+// when it holds no trial folder yet; one that holds trial folders the
+// store does not account for is refused.
+func claimDir(dir, name string, stored func() (int, error)) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("trials folder: %w", err)
 	}
@@ -46,9 +67,13 @@ func claimTrialsDir(dir, name string, stored int) error {
 	case !errors.Is(err, fs.ErrNotExist):
 		return fmt.Errorf("trials folder: %w", err)
 	}
-	if stored == 0 {
-		if n, err := firstTrialFolder(dir); err != nil || n != "" {
-			return orphanError(dir, name, n, err)
+	n, err := stored()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		if first, err := firstTrialFolder(dir); err != nil || first != "" {
+			return orphanError(dir, name, first, err)
 		}
 	}
 	return writeMarker(dir, name)

@@ -55,9 +55,8 @@ func TestTrialsDirBelongsToOneStudy(t *testing.T) {
 			t.Errorf("Run = %q, want it to say %q", err, want)
 		}
 	}
-	stored, err := store.Trials(context.Background(), "kws-fsdd-v2")
-	if err != nil || len(stored) != 0 {
-		t.Errorf("refused study stored %d trials (%v), want none", len(stored), err)
+	if _, err := store.Study(context.Background(), "kws-fsdd-v2"); !errors.Is(err, nascent.ErrNotFound) {
+		t.Errorf("refused study: Study = %v, want it not stored", err)
 	}
 
 	if err := run("kws-fsdd-v2", filepath.Join(dir, "v2.trials")); err != nil {
