@@ -98,3 +98,22 @@ func TestProcessName(t *testing.T) {
 		})
 	}
 }
+
+// TestStatusUnknownStudy asks for a study the database does not hold.
+func TestStatusUnknownStudy(t *testing.T) {
+	ctx := context.Background()
+	path := writeStudy(t, t.TempDir(), 1)
+	f, err := loadStudyFile(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := sqlite.Open(ctx, f.Storage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	code, _, errOut := run(t, "status", path)
+	if code != ExitNotFound || !strings.Contains(errOut, "run nascent search") {
+		t.Errorf("status of an unknown study = %d %q, want %d and advice", code, errOut, ExitNotFound)
+	}
+}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -94,6 +95,10 @@ func readStudy(ctx context.Context, path string) (*study.File, *sqlite.Store, []
 		return nil, nil, nil, err
 	}
 	trials, err := st.Trials(ctx, f.Name)
+	if errors.Is(err, nascent.ErrNotFound) {
+		err = fmt.Errorf("study %q: %w in %s (run nascent search %s first)",
+			f.Name, nascent.ErrNotFound, f.Storage, f.Path)
+	}
 	if err != nil {
 		st.Close()
 		return nil, nil, nil, err
