@@ -48,6 +48,12 @@ func TestReap(t *testing.T) {
 	if err := l.Reap(ctx, nascent.Job{Trial: 1, Dir: dir}, handle); err != nil {
 		t.Fatalf("Reap = %v", err)
 	}
+	// A process killed by SIGKILL stops showing its environment before
+	// it turns into a zombie, so Reap may return while the kernel is
+	// still tearing the child down; give that a moment.
+	for deadline := time.Now().Add(2 * time.Second); alive(child) && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
 	if alive(child) {
 		t.Errorf("child %d of the trial survived Reap", child)
 	}
