@@ -168,6 +168,15 @@ func runNB201(ctx context.Context, f nb201Flags, stdout, stderr io.Writer) error
 	}
 	loaded := time.Since(start)
 
+	// A device the table lacks is a usage error, found before the table
+	// header is printed.
+	if f.mo != "" {
+		if _, err := b.Frontier("c10valid_val12", "lat_ms_"+f.mo); errors.Is(err, nascent.ErrInvalid) {
+			return fmt.Errorf("%w: --mo %s: the table has no column lat_ms_%s; devices are the lat_ms_* columns, e.g. fpga",
+				errUsage, f.mo, f.mo)
+		}
+	}
+
 	// Run every row, printing each as it completes.
 	out := newBenchPrinter(stdout, methods, f)
 	opt := bench.Options{Runs: f.runs, Seed: f.seed, Workers: f.workers}
