@@ -9,14 +9,17 @@ import (
 	"github.com/nascent-nas/nascent"
 )
 
-// Error is one problem in a search space file. It wraps nascent.ErrInvalid,
-// so errors.Is(err, nascent.ErrInvalid) holds for it and for Errors.
+// Error is one problem in a search space file, or in any file of nascent's
+// that is read the same way (the study file uses this type too). It wraps
+// Err, or nascent.ErrInvalid when Err is nil, so errors.Is(err,
+// nascent.ErrInvalid) holds for a plain invalid file and for Errors.
 type Error struct {
 	File   string // file name as given to Parse; may be empty
 	Line   int    // 1-based line of the offending key or value
 	Column int    // 1-based column
 	Path   string // key path such as "model.blocks.choices[0].size"; may be empty
 	Msg    string // what is wrong and, where possible, what would be right
+	Err    error  // the cause, when it is not that the file is invalid
 }
 
 // Error returns "file:line:column: path: msg", leaving out empty parts.
@@ -29,7 +32,10 @@ func (e *Error) Error() string {
 		b.WriteByte(':')
 	}
 	if e.Line > 0 {
-		fmt.Fprintf(&b, "%d:%d: ", e.Line, e.Column)
+		fmt.Fprintf(&b, "%d:%d:", e.Line, e.Column)
+	}
+	if b.Len() > 0 {
+		b.WriteByte(' ')
 	}
 	if e.Path != "" {
 		b.WriteString(e.Path)
@@ -39,8 +45,13 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// Unwrap returns nascent.ErrInvalid.
-func (e *Error) Unwrap() error { return nascent.ErrInvalid }
+// Unwrap returns Err, or nascent.ErrInvalid when Err is nil.
+func (e *Error) Unwrap() error {
+	if e.Err != nil {
+		return e.Err
+	}
+	return nascent.ErrInvalid
+}
 
 // Errors holds every problem found in one file, in the order of the file.
 // Parse returns a non-empty Errors or nil, never an empty Errors.

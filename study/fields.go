@@ -445,7 +445,7 @@ func (p *fileParser) base(n *node) map[string]any {
 		p.errs.at(p.file, n, "%v", err)
 		return nil
 	}
-	var errs Errors
+	var errs errorList
 	root := parseYAML(path, data, &errs)
 	*p.errs = append(*p.errs, errs...)
 	if root == nil {
@@ -474,7 +474,7 @@ func (p *fileParser) space(f *File, n *node) {
 			p.errs.at(p.file, n, "%v", err)
 			return
 		}
-		var errs Errors
+		var errs errorList
 		root := parseYAML(path, data, &errs)
 		*p.errs = append(*p.errs, errs...)
 		if root != nil {

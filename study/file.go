@@ -156,7 +156,7 @@ func Parse(filename string, data []byte, lookup func(string) (string, bool)) (*F
 	if lookup == nil {
 		lookup = os.LookupEnv
 	}
-	var errs Errors
+	var errs errorList
 	root := parseYAML(filename, data, &errs)
 	if root == nil {
 		return nil, errs.err()
@@ -240,7 +240,7 @@ func (f *File) Required() []string {
 type fileParser struct {
 	file   string
 	dir    string
-	errs   *Errors
+	errs   *errorList
 	lookup func(string) (string, bool)
 }
 

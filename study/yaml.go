@@ -90,14 +90,14 @@ func (n *node) value() any {
 // aliases, and collects errors.
 type yamlReader struct {
 	file    string
-	errs    *Errors
+	errs    *errorList
 	anchors map[string]*node
 	depth   int
 }
 
 // parseYAML reads the single document of data. It returns nil, with
 // errors recorded, when data is not valid YAML.
-func parseYAML(file string, data []byte, errs *Errors) (root *node) {
+func parseYAML(file string, data []byte, errs *errorList) (root *node) {
 	// The YAML parser is third-party code fed with user input: a crash in
 	// it becomes an error, not a crash of nascent.
 	defer func() {
