@@ -16,7 +16,6 @@ import (
 
 	"github.com/goccy/go-yaml"
 
-	"github.com/nascent-nas/nascent/sqlite"
 )
 
 // TestSearchHelperTrial is not a test: the study tests below run this
@@ -207,15 +206,7 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 func TestSearchRunningStudy(t *testing.T) {
 	t.Setenv("NASCENT_CLI_TEST_EXTRA", "x")
 	ctx := context.Background()
-	path := writeStudy(t, t.TempDir(), 1)
-	f, err := loadStudyFile(path, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := sqlite.Open(ctx, f.Storage)
-	if err != nil {
-		t.Fatal(err)
-	}
+	path, f, st := openTestStudy(t, true)
 	defer st.Close()
 	if err := st.CreateStudy(ctx, f.Study()); err != nil {
 		t.Fatal(err)

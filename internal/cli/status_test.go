@@ -11,6 +11,7 @@ import (
 
 	"github.com/nascent-nas/nascent"
 	"github.com/nascent-nas/nascent/sqlite"
+	"github.com/nascent-nas/nascent/study"
 )
 
 // goneOwner returns a lease owner naming a process of this host that
@@ -31,15 +32,7 @@ func goneOwner(t *testing.T) string {
 // values in the objectives' order.
 func TestStatus(t *testing.T) {
 	ctx := context.Background()
-	path := writeStudy(t, t.TempDir(), 1)
-	f, err := loadStudyFile(path, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := sqlite.Open(ctx, f.Storage)
-	if err != nil {
-		t.Fatal(err)
-	}
+	path, f, st := openTestStudy(t, false)
 	defer st.Close()
 	if err := st.CreateStudy(ctx, f.Study()); err != nil {
 		t.Fatal(err)
@@ -101,19 +94,27 @@ func TestProcessName(t *testing.T) {
 
 // TestStatusUnknownStudy asks for a study the database does not hold.
 func TestStatusUnknownStudy(t *testing.T) {
-	ctx := context.Background()
-	path := writeStudy(t, t.TempDir(), 1)
-	f, err := loadStudyFile(path, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := sqlite.Open(ctx, f.Storage)
-	if err != nil {
-		t.Fatal(err)
-	}
+	path, _, st := openTestStudy(t, false)
 	st.Close()
 	code, _, errOut := run(t, "status", path)
 	if code != ExitNotFound || !strings.Contains(errOut, "run nascent search") {
 		t.Errorf("status of an unknown study = %d %q, want %d and advice", code, errOut, ExitNotFound)
 	}
+}
+
+// openTestStudy writes a study file, loads it (strict about unset
+// environment variables when strict is set) and opens its store, which
+// the caller closes.
+func openTestStudy(t *testing.T, strict bool) (string, *study.File, *sqlite.Store) {
+	t.Helper()
+	path := writeStudy(t, t.TempDir(), 1)
+	f, err := loadStudyFile(path, strict)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := sqlite.Open(context.Background(), f.Storage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path, f, st
 }
