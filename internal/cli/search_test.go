@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/goccy/go-yaml"
-
 )
 
 // TestSearchHelperTrial is not a test: the study tests below run this
